@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+
+from aiguillage.accounts.actions import normalise_email
+from aiguillage.accounts.models import Membership, Role, User
+
+INVALID_EMAIL = "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr."
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Adresse e-mail",
+        error_messages={"invalid": INVALID_EMAIL},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    error_messages = {
+        "invalid_login": "Adresse e-mail ou mot de passe incorrect. Vérifiez-les et réessayez.",
+        "inactive": "Ce compte est désactivé. Contactez le responsable de votre structure.",
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = "Mot de passe"
+
+    def clean_username(self) -> str:
+        # Addresses are stored lower-case: « Nadia@Exemple.fr » logs in as nadia@exemple.fr.
+        return normalise_email(self.cleaned_data["username"])
+
+
+class EmailPasswordResetForm(PasswordResetForm):
+    email = forms.EmailField(
+        label="Adresse e-mail",
+        max_length=254,
+        error_messages={"invalid": INVALID_EMAIL},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    def clean_email(self) -> str:
+        return normalise_email(self.cleaned_data["email"])
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label="Adresse e-mail de votre collègue",
+        help_text="Elle recevra un lien personnel pour rejoindre la structure.",
+        error_messages={"invalid": INVALID_EMAIL},
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(
+        label="Rôle",
+        choices=Role.choices,
+        initial=Role.MEMBER,
+        help_text="Les responsables gèrent l'équipe et les demandes de la structure.",
+    )
+
+    def clean_email(self) -> str:
+        return normalise_email(self.cleaned_data["email"])
+
+
+class InvitationSignupForm(forms.Form):
+    """Someone invited without an account chooses their name and password."""
+
+    first_name = forms.CharField(
+        label="Prénom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label="Nom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    password1 = forms.CharField(
+        label="Mot de passe",
+        strip=False,
+        help_text="Au moins 8 caractères, pas seulement des chiffres, ni trop proche de votre nom.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Confirmez le mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
+        elif password1:
+            # The validators compare the password with the person's name and address.
+            candidate = User(
+                email=self.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label="Rôle", choices=Role.choices)
+
+
+class SwitchOrganisationForm(forms.Form):
+    """Choose which of one's structures the pages act for."""
+
+    membership = forms.TypedChoiceField(label="Structure courante", coerce=int)
+
+    def __init__(self, *args, memberships: list[Membership], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].choices = [
+            (membership.pk, membership.organisation.name) for membership in memberships
+        ]

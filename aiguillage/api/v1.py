@@ -1,0 +1,247 @@
+"""Public read-only JSON API, version 1 (django-ninja; OpenAPI at /api/v1/openapi.json).
+
+Bad parameters get 400 with a JSON body that says, in French, which one and why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import HttpError, ValidationError
+from pydantic import Field
+
+from aiguillage.places import hours, vocabulary
+from aiguillage.places.models import Place
+from aiguillage.places.rules import SUPPORT_CODES
+from aiguillage.places.search import PARIS, SearchQuery, search_places
+from aiguillage.territories.models import Territory
+
+api = NinjaAPI(
+    title="Aiguillage — API publique des lieux d'aide numérique",
+    version="1.0.0",
+    description=(
+        "Lieux d'aide numérique d'un territoire (schéma national des lieux de médiation "
+        "numérique v1.0.2 et compléments), triés par distance, avec leurs horaires."
+    ),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(ValidationError)
+def _bad_parameters(request: HttpRequest, exc: ValidationError):
+    details = [
+        {
+            "parametre": ".".join(str(p) for p in error.get("loc", [])[1:]),
+            "message": error.get("msg", ""),
+        }
+        for error in exc.errors
+    ]
+    return api.create_response(
+        request, {"erreur": "Paramètres invalides.", "details": details}, status=400
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError):
+    return api.create_response(request, {"erreur": str(exc)}, status=exc.status_code)
+
+
+class PlacesFilter(Schema):
+    latitude: float | None = Field(
+        None, ge=-90, le=90, description="Latitude WGS84 du point de recherche"
+    )
+    longitude: float | None = Field(None, ge=-180, le=180, description="Longitude WGS84")
+    services: list[str] = Field(
+        default_factory=list,
+        description="Codes des besoins (au moins un) : " + ", ".join(vocabulary.SERVICE_CODES),
+    )
+    ouvert_a: dt.datetime | None = Field(
+        None, description="Ouvert à cet instant (ISO 8601 ; sans fuseau : heure de Paris)"
+    )
+    langues: list[str] = Field(
+        default_factory=list, description="Codes ISO des langues parlées (au moins une)"
+    )
+    prise_en_charge: list[str] = Field(
+        default_factory=list,
+        description="Prises en charge spécifiques (toutes) : " + ", ".join(SUPPORT_CODES),
+    )
+    disponibilites: str | None = Field(
+        None,
+        max_length=500,
+        description=(
+            "Disponibilités de la personne au format OpenStreetMap opening_hours, par exemple "
+            "« Sa 09:00-12:00; Tu,Th 17:30-19:00 ». Un lieu convient quand ses horaires "
+            "croisent ces disponibilités au moins une fois dans les 14 jours à venir (à partir "
+            "de « ouvert_a » s'il est donné) ; chaque résultat indique le premier créneau commun."
+        ),
+    )
+    gratuit: bool = False
+    rdv_en_ligne: bool = False
+    territoire: str | None = Field(None, description="SIREN du territoire")
+    limit: int = Field(20, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=10_000)
+
+
+class SlotOut(Schema):
+    debut: dt.datetime
+    fin: dt.datetime
+
+
+class PlaceOut(Schema):
+    id: uuid.UUID
+    nom: str
+    adresse: str
+    complement_adresse: str
+    code_postal: str
+    commune: str
+    code_insee: str
+    latitude: float | None
+    longitude: float | None
+    telephone: str
+    courriels: list[str]
+    site_web: list[str]
+    horaires: str
+    services: list[str]
+    services_complementaires: list[str]
+    langues: list[str]
+    frais_a_charge: list[str]
+    modalites_acces: list[str]
+    modalites_accompagnement: list[str]
+    prise_en_charge_specifique: list[str]
+    publics_specifiquement_adresses: list[str]
+    prise_rdv: str
+    date_maj: dt.date
+    url: str
+    distance_m: int | None = None
+    ouvert: bool | None = Field(None, description="Ouvert à l'instant demandé (ou maintenant)")
+    premier_creneau_commun: SlotOut | None = Field(
+        None,
+        description="Avec « disponibilites » : le premier créneau où le lieu est ouvert et la "
+        "personne disponible (heure locale du territoire)",
+    )
+
+
+class PlacesPage(Schema):
+    count: int
+    instant: dt.datetime
+    results: list[PlaceOut]
+
+
+def _place_out(
+    request: HttpRequest,
+    place: Place,
+    distance: float | None,
+    is_open: bool | None,
+    slot: tuple[dt.datetime, dt.datetime] | None = None,
+) -> dict:
+    return {
+        "id": place.public_id,
+        "nom": place.nom,
+        "adresse": place.adresse,
+        "complement_adresse": place.complement_adresse,
+        "code_postal": place.code_postal,
+        "commune": place.commune,
+        "code_insee": place.code_insee,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "telephone": place.telephone,
+        "courriels": place.courriels,
+        "site_web": place.site_web,
+        "horaires": place.horaires,
+        "services": place.services,
+        "services_complementaires": place.extra_services,
+        "langues": place.languages,
+        "frais_a_charge": place.frais_a_charge,
+        "modalites_acces": place.modalites_acces,
+        "modalites_accompagnement": place.modalites_accompagnement,
+        "prise_en_charge_specifique": place.prise_en_charge_specifique,
+        "publics_specifiquement_adresses": place.publics_specifiquement_adresses,
+        "prise_rdv": place.prise_rdv,
+        "date_maj": place.date_maj,
+        "url": request.build_absolute_uri(reverse("places:place_detail", args=[place.public_id])),
+        "distance_m": None if distance is None else round(distance),
+        "ouvert": is_open,
+        "premier_creneau_commun": None if slot is None else {"debut": slot[0], "fin": slot[1]},
+    }
+
+
+def _check_codes(name: str, values: list[str], allowed) -> list[str]:
+    # Accept repeated parameters and comma-separated lists alike.
+    flat = [part for value in values for part in value.split(",") if part]
+    unknown = [value for value in flat if value not in allowed]
+    if unknown:
+        raise HttpError(400, f"Valeur inconnue pour « {name} » : {', '.join(unknown)}.")
+    return flat
+
+
+@api.get("/lieux", response=PlacesPage, summary="Lieux d'aide numérique, les plus proches d'abord")
+def list_places(request: HttpRequest, filters: Query[PlacesFilter]):
+    if (filters.latitude is None) != (filters.longitude is None):
+        raise HttpError(400, "Donnez latitude et longitude ensemble.")
+    services = _check_codes("services", filters.services, vocabulary.SERVICE_CODES)
+    languages = _check_codes("langues", filters.langues, vocabulary.LANGUAGES)
+    supports = [
+        SUPPORT_CODES[c]
+        for c in _check_codes("prise_en_charge", filters.prise_en_charge, SUPPORT_CODES)
+    ]
+    territory = None
+    if filters.territoire:
+        territory = Territory.objects.filter(siren=filters.territoire).first()
+        if territory is None:
+            raise HttpError(400, f"Territoire inconnu : {filters.territoire}.")
+    instant = filters.ouvert_a
+    if instant is not None and instant.tzinfo is None:
+        instant = instant.replace(tzinfo=PARIS)
+    availability = (filters.disponibilites or "").strip()
+    if availability:
+        problem = hours.validate_opening_hours(availability)
+        if problem:
+            raise HttpError(400, f"Valeur illisible pour « disponibilites » : {problem}")
+    query = SearchQuery(
+        latitude=filters.latitude,
+        longitude=filters.longitude,
+        services=services,
+        languages=languages,
+        supports=supports,
+        free=filters.gratuit,
+        online_booking=filters.rdv_en_ligne,
+        open_at=instant,
+        availability=availability,
+        territory=territory,
+        limit=filters.limit,
+        offset=filters.offset,
+    )
+    now = instant or dt.datetime.now(tz=PARIS)
+    results = search_places(query, now=now)
+    return {
+        "count": len(results),
+        "instant": now,
+        "results": [
+            _place_out(request, r.place, r.distance_m, r.is_open, r.first_slot) for r in results
+        ],
+    }
+
+
+@api.get("/lieux/{public_id}", response=PlaceOut, summary="Un lieu")
+def get_place(request: HttpRequest, public_id: uuid.UUID):
+    place = Place.objects.published().filter(public_id=public_id).first()
+    if place is None:
+        raise HttpError(404, "Lieu introuvable.")
+    is_open = (
+        hours.is_open_at(place.horaires, dt.datetime.now(tz=PARIS)) if place.horaires else None
+    )
+    return _place_out(request, place, None, is_open)
+
+
+def public_urls():
+    """The API's URL patterns, opted out of the login requirement: this API is open data."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback.login_required = False
+    return patterns, app_name, namespace

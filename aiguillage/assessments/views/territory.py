@@ -1,0 +1,81 @@
+"""Anonymous statistics of the territory's assessments, for its coordinators only.
+
+No personal data: counts of typologies per commune, organisation, month and transitions,
+small counts masked. The CSV export says exactly what the page says.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from aiguillage.accounts.permissions import get_territory_for_coordinator
+from aiguillage.assessments import rules
+from aiguillage.assessments.actions import current_referential
+from aiguillage.assessments.models import Assessment
+from aiguillage.journal.actions import log_event
+from aiguillage.territories.models import Territory
+
+
+def _tables(territory: Territory) -> tuple[list[rules.StatsTable], list[rules.Fact]]:
+    rows = (
+        Assessment.objects.complete()
+        .in_territory(territory)
+        .values_list(
+            "person_id", "kind", "completed_at", "typology", "commune__name", "organisation__name"
+        )
+    )
+    facts = [
+        rules.Fact(
+            person=person,
+            kind=kind,
+            completed_on=timezone.localdate(completed_at),
+            typology=typology,
+            commune=commune or "",
+            organisation=organisation,
+        )
+        for person, kind, completed_at, typology, commune, organisation in rows
+    ]
+    referential = current_referential().engine()
+    typologies = [(t.code, t.label) for t in referential.typologies]
+    known = {code for code, _ in typologies}
+    facts = [fact for fact in facts if fact.typology in known]
+    return rules.statistics_tables(facts, typologies, today=timezone.localdate()), facts
+
+
+def assessment_stats(request: HttpRequest, slug: str) -> HttpResponse:
+    territory = get_territory_for_coordinator(request.user, slug)
+    tables, facts = _tables(territory)
+    log_event("assessment_stats_viewed", actor=request.user, territory_id=territory.pk)
+    return render(
+        request,
+        "assessments/assessment_stats.html",
+        {
+            "territory": territory,
+            "tables": tables,
+            "assessments": rules.masked(len(facts)),
+            "people": rules.masked(len({fact.person for fact in facts})),
+            "mask_below": rules.MASK_BELOW,
+        },
+    )
+
+
+def assessment_stats_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    territory = get_territory_for_coordinator(request.user, slug)
+    tables, _ = _tables(territory)
+    log_event("assessment_stats_exported", actor=request.user, territory_id=territory.pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"diagnostics-{territory.slug}-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # Excel reads UTF-8 only with a BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["tableau", "ligne", "typologie", "nombre", "part de la ligne"])
+    for table in tables:
+        for row in [*table.rows, table.total]:
+            for label, cell in zip(table.columns, row.cells, strict=True):
+                writer.writerow([table.key, row.label, label, cell.text, cell.share])
+            writer.writerow([table.key, row.label, "Total", row.total, ""])
+    return response

@@ -1,0 +1,192 @@
+"""Run a coverage analysis away from the request that asked for it, reporting progress.
+
+Same approach as place imports (``places.tasks``): a background thread in dev and
+production for now, inline (on commit) in tests, chosen by ``settings.IMPORT_RUNNER``.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from pathlib import Path
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+
+from aiguillage.coverage.engine import (
+    CommuneInput,
+    CoverageSettings,
+    DemandParameters,
+    SupplyPlace,
+    run_coverage,
+)
+from aiguillage.coverage.models import CoverageRun, CoverageRunStatus, FragilityIndex
+from aiguillage.coverage.storage import save_analysis
+from aiguillage.places.models import Place
+from aiguillage.territories.models import Territory
+
+# Places this far beyond the territory's edge still serve its people.
+SUPPLY_MARGIN_KM = 10.0
+KM_PER_DEGREE_LATITUDE = 111.2
+
+
+def result_path(run: CoverageRun) -> Path:
+    return Path(settings.MEDIA_ROOT) / "coverage" / f"{run.public_id}.npz"
+
+
+def supply_box(territory: Territory) -> tuple[float, float, float, float]:
+    """(south, west, north, east) of the territory's communes, widened by SUPPLY_MARGIN_KM."""
+    points = list(territory.communes.values_list("latitude", "longitude", "geometry"))
+    latitudes, longitudes = [], []
+    for latitude, longitude, geometry in points:
+        latitudes.append(latitude)
+        longitudes.append(longitude)
+        for lon, lat in _coordinates(geometry):
+            latitudes.append(lat)
+            longitudes.append(lon)
+    if not latitudes:
+        raise ValueError("Ce territoire n'a aucune commune : chargez-le d'abord.")
+    margin_lat = SUPPLY_MARGIN_KM / KM_PER_DEGREE_LATITUDE
+    middle = math.radians((min(latitudes) + max(latitudes)) / 2)
+    margin_lon = margin_lat / max(math.cos(middle), 0.1)
+    return (
+        min(latitudes) - margin_lat,
+        min(longitudes) - margin_lon,
+        max(latitudes) + margin_lat,
+        max(longitudes) + margin_lon,
+    )
+
+
+def _coordinates(geometry: dict | None):
+    """Every (lon, lat) pair of a GeoJSON Polygon or MultiPolygon."""
+    if not geometry:
+        return
+    stack = [geometry.get("coordinates", [])]
+    while stack:
+        item = stack.pop()
+        if len(item) == 2 and all(isinstance(value, int | float) for value in item):
+            yield item
+        else:
+            stack.extend(item)
+
+
+def coverage_inputs(
+    territory: Territory, box: tuple[float, float, float, float]
+) -> tuple[list[CommuneInput], list[SupplyPlace]]:
+    """The territory's communes (with IFN scores when known) and the places serving it."""
+    communes = list(territory.communes.order_by("insee_code"))
+    scores = {
+        index.insee_code: index.as_ifn_row()
+        for index in FragilityIndex.objects.filter(
+            insee_code__in=[commune.insee_code for commune in communes]
+        )
+    }
+    inputs = [
+        CommuneInput(
+            insee=commune.insee_code,
+            name=commune.name,
+            population=commune.population,
+            latitude=commune.latitude,
+            longitude=commune.longitude,
+            geometry=commune.geometry,
+            ifn=scores.get(commune.insee_code),
+        )
+        for commune in communes
+    ]
+    # Published places of any territory near this one, offering at least one service.
+    places = (
+        Place.objects.published()
+        .in_box(*box)
+        .filter(service_mask__gt=0)
+        .order_by("id")
+        .values_list("public_id", "nom", "latitude", "longitude", "service_mask", "horaires")
+    )
+    supply = [
+        SupplyPlace(str(key), name, latitude, longitude, mask, hours)
+        for key, name, latitude, longitude, mask, hours in places
+    ]
+    return inputs, supply
+
+
+def execute_coverage_run(run_id: int) -> None:
+    """Compute and store a run; idempotent (a finished run is left alone)."""
+    run = CoverageRun.objects.select_related("territory").get(pk=run_id)
+    if run.status in (CoverageRunStatus.DONE, CoverageRunStatus.FAILED):
+        return
+    territory = run.territory
+
+    def report(share: float, message: str) -> None:
+        CoverageRun.objects.filter(pk=run_id).update(
+            progress=min(99, round(share * 100)), message=message, updated_at=timezone.now()
+        )
+
+    try:
+        now = timezone.now()
+        CoverageRun.objects.filter(pk=run_id).update(
+            status=CoverageRunStatus.RUNNING,
+            message="Lecture des communes et des lieux",
+            started_at=now,
+            places_read_at=now,
+            updated_at=now,
+        )
+        box = supply_box(territory)
+        communes, places = coverage_inputs(territory, box)
+        analysis = run_coverage(
+            communes,
+            places,
+            start=run.analysis_start_at,
+            parameters=DemandParameters.from_dict(run.parameters),
+            settings=CoverageSettings.from_dict(run.settings),
+            territory_name=territory.name,
+            tz=territory.tz,
+            progress=report,
+        )
+        path = result_path(run)
+        save_analysis(analysis, path)
+        summary = analysis.summary()
+        summary.pop("table")
+        summary["supply_box"] = list(box)
+        # Totals for the list of runs (the table itself is not loaded there).
+        summary["population"] = sum(commune.population for commune in communes)
+        summary["people_in_difficulty"] = sum(
+            d.people_in_difficulty for d in analysis.demand.values()
+        )
+        CoverageRun.objects.filter(pk=run_id).update(
+            status=CoverageRunStatus.DONE,
+            progress=100,
+            message="Analyse terminée",
+            summary=summary,
+            table=analysis.table.to_dict(),
+            result_file=str(path.relative_to(settings.MEDIA_ROOT)),
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+    except Exception as error:  # the page must say the run failed rather than spin forever
+        CoverageRun.objects.filter(pk=run_id).update(
+            status=CoverageRunStatus.FAILED,
+            error=f"L'analyse a échoué : {error}",
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+        raise
+
+
+def _in_thread(run_id: int) -> None:
+    close_old_connections()
+    try:
+        execute_coverage_run(run_id)
+    finally:
+        connection.close()
+
+
+def enqueue_coverage_run(run: CoverageRun, *, wait: bool = False) -> None:
+    """Run after commit: in a thread, or in this process when ``wait`` (commands) or in tests."""
+    if wait or settings.IMPORT_RUNNER == "inline":
+        transaction.on_commit(lambda: execute_coverage_run(run.pk))
+        return
+    transaction.on_commit(
+        lambda: threading.Thread(
+            target=_in_thread, args=(run.pk,), daemon=True, name=f"coverage-{run.pk}"
+        ).start()
+    )

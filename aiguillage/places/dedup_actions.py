@@ -1,0 +1,144 @@
+"""Merge duplicates found by ``places.dedup`` and let coordinators undo a merge.
+
+A merged place stays in the database with its source ids (``PlaceSource`` rows stay
+attached to it) and points to the kept place, so re-importing a source updates the
+duplicate, never overwrites the kept place, and an undo restores it intact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from aiguillage.journal.actions import log_event
+from aiguillage.places.dedup import Candidate, find_duplicates, group_matches
+from aiguillage.places.models import ImportRun, Place, PlaceChange, PlaceChangeKind, PlaceMerge
+from aiguillage.territories.models import Territory
+
+_COMPLETENESS_FIELDS = (
+    "horaires",
+    "telephone",
+    "courriels",
+    "site_web",
+    "services",
+    "presentation_resume",
+    "modalites_accompagnement",
+    "frais_a_charge",
+    "prise_rdv",
+    "pivot",
+    "typologie",
+)
+
+
+def _completeness(place: Place) -> int:
+    return sum(1 for name in _COMPLETENESS_FIELDS if getattr(place, name))
+
+
+def _keep_order(place: Place) -> tuple:
+    # A place managed by a structure on the platform wins, then the most complete, then the oldest.
+    return (place.organisation_id is None, -_completeness(place), place.pk)
+
+
+def merge_duplicates(
+    *, actor: Any, territories: Iterable[Territory] | None = None, run: ImportRun | None = None
+) -> int:
+    """Merge every group of duplicates among the published places; returns the number merged."""
+    merged = 0
+    for territory in territories or Territory.objects.all():
+        merged += _merge_in_territory(actor=actor, territory=territory)
+    if run is not None:
+        run.merged = merged
+        run.save(update_fields=["merged", "updated_at"])
+    return merged
+
+
+@transaction.atomic
+def _merge_in_territory(*, actor: Any, territory: Territory) -> int:
+    places = {
+        str(place.pk): place
+        for place in Place.objects.published()
+        .in_territory(territory)
+        .prefetch_related("source_records")
+    }
+    if len(places) < 2:
+        return 0
+    candidates = [
+        Candidate(
+            key=key,
+            source=next((s.source for s in place.source_records.all()), "aiguillage"),
+            name=place.nom,
+            address=place.adresse,
+            postcode=place.code_postal,
+            latitude=None if place.location_is_approximate else place.latitude,
+            longitude=None if place.location_is_approximate else place.longitude,
+            pivot=place.pivot,
+        )
+        for key, place in places.items()
+    ]
+    matches = find_duplicates(candidates, max_distance_m=settings.DEDUP_MAX_DISTANCE_M)
+    # A merge a coordinator undid is never redone automatically.
+    refused = {
+        frozenset((str(kept), str(duplicate)))
+        for kept, duplicate in PlaceMerge.objects.filter(undone_at__isnull=False).values_list(
+            "kept_id", "duplicate_id"
+        )
+    }
+    matches = [m for m in matches if frozenset((m.left, m.right)) not in refused]
+    best_match = {}
+    for match in matches:
+        for key in (match.left, match.right):
+            if key not in best_match or match.score > best_match[key].score:
+                best_match[key] = match
+    count = 0
+    for group in group_matches(matches, list(places)):
+        if len(group) < 2:
+            continue
+        members = sorted((places[key] for key in group), key=_keep_order)
+        kept = members[0]
+        for duplicate in members[1:]:
+            match = best_match[str(duplicate.pk)]
+            duplicate.merged_into = kept
+            duplicate.save(update_fields=["merged_into", "updated_at"])
+            PlaceMerge.objects.create(
+                kept=kept,
+                duplicate=duplicate,
+                score=round(match.score, 1),
+                reasons=list(match.reasons),
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            PlaceChange.objects.create(
+                place=duplicate,
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                kind=PlaceChangeKind.MERGED,
+                changes={"merged_into": [None, kept.pk]},
+                note=f"Doublon de « {kept.nom} »",
+            )
+            count += 1
+    if count:
+        log_event("places_merged", actor=actor, territory_id=territory.pk, data={"merged": count})
+    return count
+
+
+@transaction.atomic
+def undo_merge(*, actor: Any, merge: PlaceMerge) -> PlaceMerge:
+    if merge.undone_at is not None:
+        return merge
+    duplicate = merge.duplicate
+    duplicate.merged_into = None
+    duplicate.save(update_fields=["merged_into", "updated_at"])
+    merge.undone_at = timezone.now()
+    merge.undone_by = actor
+    merge.save(update_fields=["undone_at", "undone_by", "updated_at"])
+    PlaceChange.objects.create(
+        place=duplicate,
+        actor=actor,
+        kind=PlaceChangeKind.UNMERGED,
+        changes={"merged_into": [merge.kept_id, None]},
+        note="Fusion annulée",
+    )
+    log_event("place_merge_undone", actor=actor, obj=duplicate, territory_id=duplicate.territory_id)
+    return merge

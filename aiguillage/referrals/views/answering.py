@@ -1,0 +1,383 @@
+"""Following referrals: the inbox and outbox, a referral's page with the answers the
+receiving structure gives, the sender's cancellation, and the person's printable sheet."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from aiguillage.organisations.models import Organisation
+from aiguillage.places import hours
+from aiguillage.places.search import PARIS
+from aiguillage.referrals import actions, rules
+from aiguillage.referrals.forms import (
+    INBOX_GROUPS,
+    INBOX_VIEWS,
+    AcceptForm,
+    DeclineForm,
+    InboxFilterForm,
+    NoteForm,
+    OutcomeForm,
+)
+from aiguillage.referrals.models import (
+    ALLOWED_TRANSITIONS,
+    CLOSED_STATUSES,
+    IN_PROGRESS_STATUSES,
+    NEW_STATUSES,
+    Referral,
+    ReferralStatus,
+)
+from aiguillage.referrals.permissions import (
+    can_answer_referral,
+    can_cancel_referral,
+    get_referral_for_user,
+)
+
+S = ReferralStatus
+PAGE_SIZE = 25
+GROUP_STATUSES = {
+    "nouvelles": NEW_STATUSES,
+    "en-cours": IN_PROGRESS_STATUSES,
+    "closes": CLOSED_STATUSES,
+}
+
+
+def _organisation(request: HttpRequest) -> Organisation:
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        raise PermissionDenied("Il faut appartenir à une structure pour suivre des orientations.")
+    return membership.organisation
+
+
+# --- Inbox --------------------------------------------------------------------------------
+
+
+def _counts(referrals) -> dict[str, int]:
+    return referrals.aggregate(
+        nouvelles=Count("id", filter=Q(status__in=NEW_STATUSES)),
+        en_cours=Count("id", filter=Q(status__in=IN_PROGRESS_STATUSES)),
+        closes=Count("id", filter=Q(status__in=CLOSED_STATUSES)),
+        toutes=Count("id"),
+    )
+
+
+def referral_list(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation(request)
+    view, group, page_number = InboxFilterForm(request.GET).values()
+    received = Referral.objects.received_by(organisation)
+    sent = Referral.objects.sent_by(organisation)
+    referrals = received if view == "recues" else sent
+    counts = _counts(referrals)
+    if group in GROUP_STATUSES:
+        referrals = referrals.filter(status__in=GROUP_STATUSES[group])
+    referrals = referrals.select_related(
+        "person", "place", "sender_organisation", "receiver_organisation"
+    ).order_by("-last_activity_at", "-id")
+    page = Paginator(referrals, PAGE_SIZE).get_page(page_number)
+    context = {
+        "organisation": organisation,
+        "view": view,
+        "group": group,
+        "page": page,
+        "views": [(code, label) for code, label in INBOX_VIEWS.items()],
+        "groups": [
+            (code, label, counts[code.replace("-", "_")]) for code, label in INBOX_GROUPS.items()
+        ],
+        "received_new": counts["nouvelles"] if view == "recues" else received.new().count(),
+    }
+    return render(request, "referrals/referral_list.html", context)
+
+
+# --- A referral -----------------------------------------------------------------------------
+
+
+def _forms(referral: Referral, *, bound: dict[str, forms.Form] | None = None) -> dict:
+    """The answer forms the current status allows, each with the version on display."""
+    tz = referral.place.territory.tz if referral.place.territory_id else PARIS
+    initial = {"version": referral.version}
+    allowed = ALLOWED_TRANSITIONS[referral.status]
+    made: dict[str, forms.Form] = {}
+    if S.ACCEPTED in allowed:
+        made["accept"] = AcceptForm(
+            initial=initial | {"come_hours": _come_hours(referral)}, tz=tz, prefix="accept"
+        )
+    if S.DECLINED in allowed:
+        made["decline"] = DeclineForm(initial=initial, prefix="decline")
+    if S.CAME in allowed:
+        made["came"] = NoteForm(initial=initial, prefix="came")
+    if S.NO_SHOW in allowed:
+        made["no_show"] = NoteForm(initial=initial, prefix="no_show")
+    if S.DONE in allowed:
+        made["done"] = OutcomeForm(initial=initial, prefix="done")
+    if S.CANCELLED in allowed:
+        made["cancel"] = NoteForm(initial=initial, prefix="cancel")
+    made.update(bound or {})
+    return made
+
+
+def _come_hours(referral: Referral) -> str:
+    """A first suggestion for « come at these hours »: the first common slot found."""
+    if referral.first_slot_at is None:
+        return ""
+    return rules.slot_start_text(referral.first_slot_at.astimezone(_tz(referral)))
+
+
+def _detail_context(request: HttpRequest, referral: Referral, **extra) -> dict:
+    can_answer = can_answer_referral(request.user, referral)
+    can_cancel = can_cancel_referral(request.user, referral)
+    answer_forms = _forms(referral, bound=extra.pop("bound", None))
+    if not can_answer:
+        answer_forms = {k: v for k, v in answer_forms.items() if k == "cancel"}
+    if not can_cancel:
+        answer_forms.pop("cancel", None)
+    allowed = ALLOWED_TRANSITIONS[referral.status]
+    return {
+        "referral": referral,
+        "person": referral.person,
+        "can_answer": can_answer,
+        "can_cancel": can_cancel,
+        "forms": answer_forms,
+        "can_redirect": can_answer and S.REDIRECTED in allowed and not referral.anonymised_at,
+        "need": rules.need_lines(_values(referral)),
+        "changes": referral.changes.select_related("actor", "organisation"),
+        "next_referrals": referral.next_referrals.select_related("place"),
+        "decline_label": rules.DECLINE_REASONS.get(referral.decline_reason, ""),
+        "activity_labels": [
+            rules.ACTIVITIES.get(code, code) for code in referral.outcome_activities
+        ],
+        "autonomy_label": rules.AUTONOMY.get(referral.outcome_autonomy, ""),
+        "sheet": _sheet(referral),
+        **extra,
+    }
+
+
+def _values(referral: Referral) -> dict:
+    return {name: getattr(referral, name) for name in actions.NEED_FIELDS}
+
+
+def referral_detail(request: HttpRequest, public_id) -> HttpResponse:
+    referral = get_referral_for_user(request.user, public_id)
+    return render(request, "referrals/referral_detail.html", _detail_context(request, referral))
+
+
+def _answer(
+    request: HttpRequest,
+    public_id,
+    *,
+    key: str,
+    form_factory: Callable[[dict, Referral], forms.Form],
+    act: Callable[[Referral, forms.Form], Referral],
+    done: str,
+    cancel: bool = False,
+) -> HttpResponse:
+    """Parse the answer, call the action, redirect; on a conflict, show the fresh state."""
+    referral = get_referral_for_user(request.user, public_id, answer=not cancel, cancel=cancel)
+    form = form_factory(request.POST, referral)
+    if form.is_valid():
+        try:
+            act(referral, form)
+        except actions.ReferralConflict as error:
+            messages.error(request, str(error))
+            return redirect("referrals:referral_detail", referral.public_id)
+        except actions.ReferralError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, done)
+            return redirect("referrals:referral_detail", referral.public_id)
+    context = _detail_context(request, referral, bound={key: form}, open_form=key)
+    return render(request, "referrals/referral_detail.html", context, status=400)
+
+
+def _tz(referral: Referral):
+    return referral.place.territory.tz if referral.place.territory_id else PARIS
+
+
+@require_POST
+def referral_accept(request: HttpRequest, public_id) -> HttpResponse:
+    def act(referral: Referral, form: forms.Form) -> Referral:
+        return actions.accept_referral(
+            referral=referral,
+            actor=request.user,
+            organisation=referral.receiver_organisation,
+            version=form.cleaned_data["version"],
+            appointment_at=form.cleaned_data["appointment_at"],
+            come_hours=form.cleaned_data["come_hours"] or "",
+            message=form.cleaned_data["message"],
+        )
+
+    return _answer(
+        request,
+        public_id,
+        key="accept",
+        form_factory=lambda data, referral: AcceptForm(data, tz=_tz(referral), prefix="accept"),
+        act=act,
+        done="Orientation acceptée : la structure qui oriente est prévenue.",
+    )
+
+
+@require_POST
+def referral_decline(request: HttpRequest, public_id) -> HttpResponse:
+    def act(referral: Referral, form: forms.Form) -> Referral:
+        return actions.decline_referral(
+            referral=referral,
+            actor=request.user,
+            organisation=referral.receiver_organisation,
+            version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+
+    return _answer(
+        request,
+        public_id,
+        key="decline",
+        form_factory=lambda data, referral: DeclineForm(data, prefix="decline"),
+        act=act,
+        done="Orientation refusée : la structure qui oriente est prévenue.",
+    )
+
+
+def _note_view(
+    request: HttpRequest, public_id, *, key: str, action, done: str, cancel: bool = False
+) -> HttpResponse:
+    def act(referral: Referral, form: forms.Form) -> Referral:
+        side = referral.sender_organisation if cancel else referral.receiver_organisation
+        return action(
+            referral=referral,
+            actor=request.user,
+            organisation=side,
+            version=form.cleaned_data["version"],
+            note=form.cleaned_data["note"],
+        )
+
+    return _answer(
+        request,
+        public_id,
+        key=key,
+        form_factory=lambda data, referral: NoteForm(data, prefix=key),
+        act=act,
+        done=done,
+        cancel=cancel,
+    )
+
+
+@require_POST
+def referral_came(request: HttpRequest, public_id) -> HttpResponse:
+    return _note_view(
+        request, public_id, key="came", action=actions.record_came, done="Venue enregistrée."
+    )
+
+
+@require_POST
+def referral_no_show(request: HttpRequest, public_id) -> HttpResponse:
+    return _note_view(
+        request,
+        public_id,
+        key="no_show",
+        action=actions.record_no_show,
+        done="Absence enregistrée : vous pouvez proposer un nouveau rendez-vous.",
+    )
+
+
+@require_POST
+def referral_cancel(request: HttpRequest, public_id) -> HttpResponse:
+    return _note_view(
+        request,
+        public_id,
+        key="cancel",
+        action=actions.cancel_referral,
+        done="Orientation annulée : la structure qui devait recevoir la personne est prévenue.",
+        cancel=True,
+    )
+
+
+@require_POST
+def referral_done(request: HttpRequest, public_id) -> HttpResponse:
+    def act(referral: Referral, form: forms.Form) -> Referral:
+        return actions.complete_referral(
+            referral=referral,
+            actor=request.user,
+            organisation=referral.receiver_organisation,
+            version=form.cleaned_data["version"],
+            activities=form.cleaned_data["activities"],
+            autonomy=form.cleaned_data["autonomy"],
+            note=form.cleaned_data["note"],
+        )
+
+    return _answer(
+        request,
+        public_id,
+        key="done",
+        form_factory=lambda data, referral: OutcomeForm(data, prefix="done"),
+        act=act,
+        done="Accompagnement enregistré : la structure qui a orienté voit ce qui a été fait.",
+    )
+
+
+def referral_redirect(request: HttpRequest, public_id) -> HttpResponse:
+    """Start a new referral of the same person, linked to this one."""
+    referral = get_referral_for_user(request.user, public_id, answer=True)
+    if referral.person is None or referral.anonymised_at:
+        raise PermissionDenied("Cette orientation est anonymisée.")
+    url = reverse("referrals:referral_need", args=[referral.person.public_id])
+    return redirect(f"{url}?depuis={referral.public_id}")
+
+
+# --- What the person takes away ------------------------------------------------------------
+
+
+def _sheet(referral: Referral) -> dict:
+    """Where, when, what to bring and the SMS text, for the sheet and the detail page."""
+    place = referral.place
+    tz = _tz(referral)
+    phone = rules.phone_display(place.telephone)
+    when = _when(referral, tz)
+    try:
+        hour_lines = hours.describe_opening_hours(place.horaires) if place.horaires else []
+    except hours.OpeningHoursError:
+        hour_lines = []
+    bring = rules.what_to_bring(referral.needs, referral.devices)
+    sms = rules.sms_text(
+        first_name=referral.person_first_name,
+        place_name=place.nom,
+        address=place.full_address,
+        when=when,
+        phone=phone,
+        bring=bring,
+    )
+    needs = [rules.NEEDS[code].label.lower() for code in referral.needs if code in rules.NEEDS]
+    return {
+        "when": when,
+        "hour_lines": hour_lines,
+        "bring": bring,
+        "sms": sms,
+        "phone": phone,
+        "needs_text": ", ".join(needs),
+    }
+
+
+def _when(referral: Referral, tz) -> str:
+    if referral.appointment_at is not None:
+        return "Rendez-vous " + rules.moment_text(referral.appointment_at.astimezone(tz))
+    if referral.come_hours:
+        return f"Venez {referral.come_hours}"
+    if referral.first_slot_at is not None:
+        # Before the answer: the first moment both the place and the person can.
+        first = rules.slot_start_text(referral.first_slot_at.astimezone(tz))
+        return f"Ouvert quand vous êtes disponible, par exemple {first}"
+    return ""
+
+
+def referral_print(request: HttpRequest, public_id) -> HttpResponse:
+    referral = get_referral_for_user(request.user, public_id)
+    context = {"referral": referral, "sheet": _sheet(referral)}
+    return render(request, "referrals/referral_print.html", context)

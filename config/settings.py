@@ -1,0 +1,273 @@
+"""Settings of Aiguillage: one file, read top to bottom, grouped by concern.
+
+Dev defaults just work (SQLite, DEBUG, console e-mail). In staging and
+production, missing variables stop startup and dev defaults are refused.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _read_dotenv(path: Path) -> None:
+    """Load an optional git-ignored .env (KEY=VALUE lines) without overriding the environment."""
+    if not path.exists():
+        return
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        os.environ.setdefault(key.strip(), value.strip().strip('"').strip("'"))
+
+
+_read_dotenv(BASE_DIR / ".env")
+
+
+def env_str(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        if default is None:
+            raise ImproperlyConfigured(f"Missing environment variable {name}")
+        return default
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {value!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from error
+
+
+def env_secret(name: str, default: str | None = None) -> str:
+    """A secret from NAME or from the file named by NAME_FILE."""
+    file_path = os.environ.get(f"{name}_FILE")
+    if file_path:
+        return Path(file_path).read_text(encoding="utf-8").strip()
+    return env_str(name, default)
+
+
+# --- Environment -------------------------------------------------------------
+ENVIRONMENT = env_str("ENVIRONMENT", "dev")
+if ENVIRONMENT not in {"dev", "test", "staging", "production"}:
+    raise ImproperlyConfigured("ENVIRONMENT must be dev, test, staging or production")
+IS_DEPLOYED = ENVIRONMENT in {"staging", "production"}
+
+_DEV_SECRET = "dev-only-secret-key-never-used-in-production-0123456789abcdef"
+SECRET_KEY = env_secret("SECRET_KEY", None if IS_DEPLOYED else _DEV_SECRET)
+if IS_DEPLOYED and SECRET_KEY == _DEV_SECRET:
+    raise ImproperlyConfigured("The development SECRET_KEY is refused in staging and production")
+DEBUG = env_bool("DEBUG", not IS_DEPLOYED)
+if IS_DEPLOYED and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in staging and production")
+ALLOWED_HOSTS = env_str("ALLOWED_HOSTS", "" if IS_DEPLOYED else "127.0.0.1,localhost,testserver")
+ALLOWED_HOSTS = [host.strip() for host in ALLOWED_HOSTS.split(",") if host.strip()]
+if IS_DEPLOYED and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS is required in staging and production")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Applications ------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "aiguillage.accounts",
+    "aiguillage.territories",
+    "aiguillage.organisations",
+    "aiguillage.places",
+    "aiguillage.people",
+    "aiguillage.assessments",
+    "aiguillage.referrals",
+    "aiguillage.coverage",
+    "aiguillage.journal",
+    "aiguillage.ui",
+]
+# The demo seeder is installed outside production only.
+if not IS_DEPLOYED:
+    INSTALLED_APPS.append("aiguillage.demo")
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Deny by default: every view needs a login unless marked @login_not_required.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "aiguillage.accounts.middleware.CurrentMembershipMiddleware",
+    "aiguillage.ui.middleware.ContentSecurityPolicyMiddleware",
+]
+
+# Deployed instances serve static files themselves; runserver does it in dev and tests.
+if IS_DEPLOYED:
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "aiguillage.ui.context_processors.platform",
+            ],
+            "string_if_invalid": "",
+        },
+    }
+]
+
+# --- Database ----------------------------------------------------------------
+# SQLite by default; production runs PostgreSQL through DATABASE_URL.
+_default_db = f"sqlite:///{BASE_DIR / 'var' / 'aiguillage.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", None if IS_DEPLOYED else _default_db), conn_max_age=60
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the server read while an import writes; a busy timeout avoids
+    # "database is locked" errors between the two.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file too (one per test run): requests running at once then wait for each
+    # other as in production, where a shared in-memory database would refuse them at once.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"aiguillage-test-{os.getpid()}.sqlite3")
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts ----------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "ui:home"
+LOGOUT_REDIRECT_URL = "ui:home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+INVITATION_VALIDITY_DAYS = env_int("INVITATION_VALIDITY_DAYS", 14)
+
+# --- Internationalisation ----------------------------------------------------
+LANGUAGE_CODE = "fr-fr"
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files ------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+# Front-end libraries fetched from the npm registry at install time (never committed).
+STATICFILES_DIRS = [BASE_DIR / "var" / "vendor"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if IS_DEPLOYED
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = BASE_DIR / "var" / "media"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+# --- E-mail ------------------------------------------------------------------
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if IS_DEPLOYED
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL", "Aiguillage <ne-pas-repondre@aiguillage.localhost>"
+)
+
+# --- Security ----------------------------------------------------------------
+SESSION_COOKIE_SECURE = IS_DEPLOYED
+CSRF_COOKIE_SECURE = IS_DEPLOYED
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", IS_DEPLOYED)
+SECURE_HSTS_SECONDS = 31536000 if IS_DEPLOYED else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = IS_DEPLOYED
+SECURE_HSTS_PRELOAD = IS_DEPLOYED
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_AGE = 60 * 60 * 10
+X_FRAME_OPTIONS = "DENY"
+
+# --- Map ---------------------------------------------------------------------
+# Tile server of the maps. The list of places works without tiles or JavaScript.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "© contributeurs OpenStreetMap")
+
+# --- Places ------------------------------------------------------------------
+# Places of two sources closer than this and with similar names are merge candidates.
+DEDUP_MAX_DISTANCE_M = env_int("DEDUP_MAX_DISTANCE_M", 300)
+IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 500)
+
+# --- Logging -----------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.server": {"level": "WARNING"}},
+}
+
+# --- Background work -----------------------------------------------------------
+# Imports run in a background thread in dev (the page shows their progress), inline
+# in tests; production runs them the same way until a task queue is measured as needed.
+IMPORT_RUNNER = env_str("IMPORT_RUNNER", "inline" if ENVIRONMENT == "test" else "thread")
+
+# --- Personal data -------------------------------------------------------------
+# People's files are anonymised this many months after their last activity.
+PEOPLE_RETENTION_MONTHS = env_int("PEOPLE_RETENTION_MONTHS", 24)
+# Closed referrals lose their personal data this many months after their last activity.
+REFERRAL_RETENTION_MONTHS = env_int("REFERRAL_RETENTION_MONTHS", 24)

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from aiguillage.api.v1 import public_urls as api_v1_urls
+
+urlpatterns = [
+    path("", include("aiguillage.ui.urls")),
+    path("", include("aiguillage.accounts.urls")),
+    path("", include("aiguillage.organisations.urls")),
+    path("", include("aiguillage.places.urls")),
+    path("", include("aiguillage.people.urls")),
+    path("", include("aiguillage.assessments.urls")),
+    path("", include("aiguillage.referrals.urls")),
+    path("", include("aiguillage.coverage.urls")),
+    path("api/v1/", api_v1_urls()),
+    path("admin/", admin.site.urls),
+]

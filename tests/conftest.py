@@ -1,0 +1,82 @@
+"""Shared fixtures: personas and a small territory."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # The production hasher costs ~0.5 s per password on these machines; its strength is
+    # not what the tests check.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _imports_run_inline(settings):
+    """Imports run in the request's on_commit hook in tests, not in a thread."""
+    settings.IMPORT_RUNNER = "inline"
+
+
+@pytest.fixture
+def territory(db):
+    territory = factories.TerritoryFactory(name="Métropole de test", slug="test", siren="200040715")
+    factories.CommuneFactory(
+        insee_code="38185",
+        name="Grenoble",
+        territory=territory,
+        latitude=45.1824,
+        longitude=5.7155,
+        population=156_000,
+        postcodes=["38000", "38100"],
+    )
+    factories.CommuneFactory(
+        insee_code="38151",
+        name="Échirolles",
+        territory=territory,
+        latitude=45.1439,
+        longitude=5.7192,
+        population=37_000,
+        postcodes=["38130"],
+    )
+    return territory
+
+
+@pytest.fixture
+def organisation(territory):
+    return factories.OrganisationFactory(name="Médiathèque du centre", territory=territory)
+
+
+@pytest.fixture
+def other_organisation(territory):
+    return factories.OrganisationFactory(name="Centre social du sud", territory=territory)
+
+
+@pytest.fixture
+def owner(organisation):
+    """A manager of the organisation that owns the places under test."""
+    return factories.MembershipFactory(organisation=organisation, manager=True).user
+
+
+@pytest.fixture
+def colleague_read_only(organisation):
+    """A plain member of the same organisation."""
+    return factories.MembershipFactory(organisation=organisation).user
+
+
+@pytest.fixture
+def outsider(other_organisation):
+    """A member of another organisation of the same territory."""
+    return factories.MembershipFactory(organisation=other_organisation, manager=True).user
+
+
+@pytest.fixture
+def coordinator(territory):
+    return factories.CoordinationFactory(territory=territory).user
+
+
+@pytest.fixture
+def staff(db):
+    return factories.UserFactory(is_staff=True, email="equipe@aiguillage.test")
