@@ -52,7 +52,7 @@ $(VENDOR)/.stamp: Makefile
 
 system-deps: ## Debian's Chromium for the browser tests (installed when missing and run as root).
 	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core fonts-noto-color-emoji; \
 	  else echo "Installez Chromium : sudo apt-get install chromium"; exit 1; fi; fi
 
 lint: install ## ruff lint and format check, missing migrations.

@@ -8,7 +8,7 @@ Grenoble-Alpes-Métropole, loaded in the benchmark database so that every row is
 - baseline: the same importer row by row — the same reader, then for every accepted row a
   SELECT of its source record (natural key), ``Place(...).save()``, ``PlaceSource(...).save()``
   and the ``PlaceChange`` history row, each in its own autocommit transaction (the communes
-  are looked up in a dict and the hash is cheap, which favours the baseline).
+  are looked up in a dict, which favours the baseline; the content hash is the importer's).
 
 Run alone: ``.venv/bin/python -m bench.import_bench --backend sqlite [--quick]``.
 """
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import hashlib
 import json
 import sys
 import time
@@ -62,18 +61,12 @@ def optimised_import(path: Path, territory: Any) -> Any:
     return run_import(run=run, path=path)
 
 
-def _content_hash(record: Any, names: Sequence[str]) -> str:
-    # A fingerprint of the row without dataclasses.asdict (which deep-copies every list),
-    # so that the baseline does not pay for a slow hash.
-    values = [getattr(record, name) for name in names]
-    return hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()
-
-
 def naive_import(path: Path) -> int:
     """The same importer written row by row: same reader, same natural-key upsert, same
     history row, but one query at a time in autocommit (SELECT the source record, then
     INSERT the place, its source record and its history row)."""
     from aiguillage.places import formats
+    from aiguillage.places.importing import record_fingerprint
     from aiguillage.places.models import Place, PlaceChange, PlaceChangeKind, PlaceSource
     from aiguillage.places.rules import derive_search_fields
     from aiguillage.territories.models import Commune
@@ -89,7 +82,7 @@ def naive_import(path: Path) -> int:
         record = row.record
         if record is None or record.code_insee not in communes:
             continue
-        digest = _content_hash(record, copied)
+        digest = record_fingerprint(record)
         known = PlaceSource.objects.filter(source=record.source, source_id=record.source_id).first()
         if known is not None and known.content_hash == digest:
             continue

@@ -250,7 +250,7 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "© contributeurs OpenStr
 # --- Places ------------------------------------------------------------------
 # Places of two sources closer than this and with similar names are merge candidates.
 DEDUP_MAX_DISTANCE_M = env_int("DEDUP_MAX_DISTANCE_M", 300)
-IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 500)
+IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 1000)
 
 # --- Logging -----------------------------------------------------------------
 LOGGING = {

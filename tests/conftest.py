@@ -80,3 +80,31 @@ def coordinator(territory):
 @pytest.fixture
 def staff(db):
     return factories.UserFactory(is_staff=True, email="equipe@aiguillage.test")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_database_sessions(django_db_setup, django_db_blocker):
+    """End the sessions a test thread left open before the test database is dropped.
+
+    Browser tests serve pages from the live server's request threads, and the
+    concurrency tests post from their own threads; a thread that dies mid-request
+    (a closed browser tab) can leave its PostgreSQL session open, and PostgreSQL
+    refuses to drop a database somebody is connected to. Each stray session is
+    printed with its last query so that the leak can be traced.
+    """
+    yield
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid, state, left(query, 200) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            strays = cursor.fetchall()
+            for pid, state, query in strays:
+                print(f"\nstray database session {pid} ({state}): {query}")
+                cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        connections.close_all()

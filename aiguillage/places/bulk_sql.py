@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import operator
 from collections.abc import Callable, Sequence
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from django.db import connection, models
@@ -28,22 +29,19 @@ def _identity(value: Any) -> Any:
 
 
 def _json(value: Any) -> str | None:
-    # Same text as Django's JSONField (json.dumps with its defaults). Lists of vocabulary
-    # values repeat a lot from row to row: encode each distinct one once.
+    # Same text as Django's JSONField, which calls json.dumps with its defaults (ASCII
+    # escapes, ", " between items). Most values are lists of strings (vocabulary values,
+    # e-mails, web sites): joining the C escaper's output skips the encoder machinery.
     if value is None:
         return None
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        key = tuple(value)
-        text = _JSON_LISTS.get(key)
-        if text is None:
-            text = _JSON_LISTS[key] = json.dumps(value)
-            if len(_JSON_LISTS) > 50_000:
-                _JSON_LISTS.clear()
-        return text
+    if type(value) is list:
+        try:
+            return "[" + ", ".join(map(encode_basestring_ascii, value)) + "]"
+        except TypeError:  # an item that is not a string
+            return json.dumps(value)
+    if type(value) is dict and not value:
+        return "{}"
     return json.dumps(value)
-
-
-_JSON_LISTS: dict[tuple[str, ...], str] = {}
 
 
 def _memo_last(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -62,6 +60,9 @@ def _converter(field: models.Field) -> Callable[[Any], Any]:
     if isinstance(field, models.JSONField):
         return _json
     if isinstance(field, models.UUIDField):
+        if not connection.features.has_native_uuid_field:
+            # What UUIDField stores without a native type: 32 hex digits.
+            return lambda value: None if value is None else value.hex
         return lambda value: field.get_db_prep_value(value, connection, prepared=False)
     if isinstance(field, models.DateTimeField):
         return _memo_last(connection.ops.adapt_datetimefield_value)

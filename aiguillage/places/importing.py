@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
+import operator
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -78,10 +78,13 @@ _COUNTER_FIELDS = [
 ]
 
 
-def _content_hash(record: formats.PlaceRecord) -> str:
-    # The field values in a fixed order; dataclasses.asdict would deep-copy every list.
-    values = [getattr(record, name) for name in _HASHED_FIELDS]
-    return hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()
+_hashed_values = operator.attrgetter(*_HASHED_FIELDS)
+
+
+def record_fingerprint(record: formats.PlaceRecord) -> str:
+    # The field values in a fixed order: str, float, date, None and lists of str, whose
+    # repr is stable from run to run (dataclasses.asdict would deep-copy every list).
+    return hashlib.sha256(repr(_hashed_values(record)).encode()).hexdigest()
 
 
 def _batches(rows: Iterable[formats.ParsedRow], size: int) -> Iterator[list[formats.ParsedRow]]:
@@ -157,11 +160,8 @@ class _Writers:
 def _new_place_row(
     values: dict[str, Any], *, published: bool, now: Any, writers: _Writers
 ) -> dict[str, Any]:
-    row = dict(writers.place_defaults)
-    for name, value in values.items():
-        row["commune_ref_id" if name == "commune_ref" else name] = (
-            value.pk if name == "commune_ref" else value
-        )
+    row = {**writers.place_defaults, **values}
+    row["commune_ref_id"] = row.pop("commune_ref").pk
     for list_field in Place.LIST_FIELDS + ("extra_services", "languages"):
         row.setdefault(list_field, [])
     row.update(public_id=uuid.uuid4(), is_published=published, created_at=now, updated_at=now)
@@ -184,7 +184,7 @@ def _write_batch(
         accepted[(row.record.source, row.record.source_id)] = (
             row,
             commune,
-            _content_hash(row.record),
+            record_fingerprint(row.record),
         )
 
     # Only keys and hashes first: unchanged rows (a re-import) load nothing more.

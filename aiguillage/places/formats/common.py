@@ -65,6 +65,8 @@ def fold(value: str) -> str:
 
 def text(value: object) -> str:
     """A cell as stripped text; None and NaN become ""."""
+    if type(value) is str:  # most cells: skip the checks below
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float):
@@ -84,6 +86,9 @@ def split_values(value: object) -> list[str]:
     and the v1 README that still says ";")."""
     if value is None:
         return []
+    if type(value) is str:
+        separator = "|" if "|" in value else ";"
+        return [part for part in map(str.strip, value.split(separator)) if part]
     if isinstance(value, list | tuple):
         items = [text(item) for item in value]
     else:

@@ -6,7 +6,16 @@ every repair into a rejection, to tell a producer exactly what to fix in their f
 
 from __future__ import annotations
 
-from aiguillage.places.formats.common import CHOICES, RowCheck, one_line, split_values, text
+from functools import lru_cache
+
+from aiguillage.places.formats.common import (
+    CHOICES,
+    RowCheck,
+    one_line,
+    split_values,
+    text,
+    unique,
+)
 from aiguillage.places.formats.files import LoadedFile
 from aiguillage.places.formats.records import PlaceRecord
 from aiguillage.places.formats.standard_v0 import V0_FIELD_OF, apply_mapped, v0_targets
@@ -68,28 +77,46 @@ def convert(raw: dict, check: RowCheck, loaded: LoadedFile) -> PlaceRecord:
     )
     old_values: dict[str, list[str]] = {}
     for field_name in _ENUMERATED_FIELDS:
-        values = split_values(raw.get(field_name))
-        known = _split_old_values(check, field_name, values, old_values)
-        setattr(record, field_name, check.choices(field_name, known))
+        cell = raw.get(field_name)
+        key = tuple(cell) if isinstance(cell, list) else cell
+        labels, warnings, old_pairs = _enumerated_cell(field_name, key)
+        setattr(record, field_name, list(labels))
+        check.warnings.extend(warnings)
+        for target_field, target in old_pairs:
+            old_values.setdefault(target_field, []).append(target)
     apply_mapped(record, old_values)
     return record
 
 
-def _split_old_values(
-    check: RowCheck, field_name: str, values: list[str], old_values: dict[str, list[str]]
-) -> list[str]:
-    """Values to check against v1; v0 values (still common in hub files) are converted."""
-    v0_field = V0_FIELD_OF.get(field_name)
-    if v0_field is None:
-        return values
+@lru_cache(maxsize=8192)
+def _enumerated_cell(
+    field_name: str, cell: str | tuple | None
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """(standard labels, warnings, v1 pairs of v0 values) of one enumerated cell.
+
+    The same few cells repeat on thousands of rows ("Gratuit", "Accompagnement
+    individuel|Dans un atelier"…): each distinct cell is parsed once per process.
+    v0 values, still common in hub files, are converted to their v1 fields.
+    """
     choices = CHOICES[field_name]
-    kept = []
-    for value in values:
-        targets = None if choices.get(value) else v0_targets(v0_field, value)
-        if not targets:
-            kept.append(value)
+    v0_field = V0_FIELD_OF.get(field_name)
+    warnings: list[str] = []
+    old_pairs: list[tuple[str, str]] = []
+    labels: list[str] = []
+    unknown: list[str] = []
+    for value in split_values(list(cell) if isinstance(cell, tuple) else cell):
+        label = choices.get(value)
+        if label is not None:
+            labels.append(label)
             continue
-        check.warn(f"valeur de l'ancienne version du standard « {value} » convertie")
-        for target_field, target in targets:
-            old_values.setdefault(target_field, []).append(target)
-    return kept
+        targets = v0_targets(v0_field, value) if v0_field is not None else None
+        if targets:
+            warnings.append(f"valeur de l'ancienne version du standard « {value} » convertie")
+            old_pairs.extend(targets)
+        else:
+            unknown.append(value)
+    # Conversions are reported before unknown values, field by field.
+    warnings.extend(
+        f"valeur inconnue « {value} » ignorée (champ « {choices.label} »)" for value in unknown
+    )
+    return tuple(unique(labels)), tuple(warnings), tuple(old_pairs)
