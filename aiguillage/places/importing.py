@@ -303,12 +303,13 @@ def run_import(
     run.status = ImportStatus.RUNNING
     run.started_at = timezone.now()
     try:
-        run.file_format = file_format or formats.detect_format(path)
-        run.total = formats.count_rows(path, run.file_format, services_path=services_path)
+        loaded = formats.open_file(path)
+        run.file_format = file_format or formats.detect_format(loaded)
+        run.total = formats.count_rows(loaded, run.file_format, services_path=services_path)
         run.save()
         geography = _Geography(run.territory)
         writers = _Writers()
-        rows = formats.read_places(path, run.file_format, services_path=services_path)
+        rows = formats.read_places(loaded, run.file_format, services_path=services_path)
         for batch in _batches(rows, batch_size):
             with transaction.atomic():
                 _write_batch(run, batch, geography, writers)

@@ -54,7 +54,13 @@ class Place(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     territory = models.ForeignKey(
-        Territory, on_delete=models.PROTECT, related_name="places", verbose_name="territoire"
+        Territory,
+        on_delete=models.PROTECT,
+        related_name="places",
+        verbose_name="territoire",
+        # The (territory, nom) index serves every lookup by territory: a second index
+        # would only slow down imports.
+        db_index=False,
     )
     organisation = models.ForeignKey(
         Organisation,
@@ -120,7 +126,8 @@ class Place(models.Model):
     )
 
     # --- Search helpers, derived from the fields above by places.rules.derive_search_fields ---
-    service_mask = models.BigIntegerField(default=0, db_index=True, editable=False)
+    # Searched with a bitwise AND, which no B-tree index can serve.
+    service_mask = models.BigIntegerField(default=0, editable=False)
     support_mask = models.BigIntegerField(default=0, editable=False)
     language_mask = models.BigIntegerField(default=0, editable=False)
     is_free = models.BooleanField(default=False, editable=False)

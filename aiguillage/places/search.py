@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count
 
-from aiguillage.places import hours
+from aiguillage.places import hours, search_index
 from aiguillage.places.models import Place, PlaceQuerySet
 from aiguillage.places.rules import (
     bounding_box,
@@ -182,12 +182,22 @@ def search_places(query: SearchQuery, *, now: dt.datetime | None = None) -> list
     limit = max(1, min(query.limit, MAX_LIMIT))
     wanted = query.offset + limit
     fits = _TimeFilter(query, tz, now)
-    if query.latitude is not None and query.longitude is not None:
-        ranked = _nearest_ids(query, wanted, fits)
-    else:
-        ranked = _alphabetical_ids(query, wanted, fits)
-    ranked = ranked[query.offset : wanted]
-    places = Place.objects.select_related("territory").in_bulk([place_id for place_id, _ in ranked])
+    nearest_first = query.latitude is not None and query.longitude is not None
+    for _attempt in range(2):
+        if nearest_first:
+            ranked = _nearest_ids(query, wanted, fits)
+        else:
+            ranked = _alphabetical_ids(query, wanted, fits)
+        ranked = ranked[query.offset : wanted]
+        places = Place.objects.select_related("territory").in_bulk(
+            [place_id for place_id, _ in ranked]
+        )
+        if len(places) == len(ranked):
+            break
+        # A place of the in-memory index was deleted since it was built: rebuild and rank
+        # again, or drop the missing rows if it was deleted in between.
+        search_index.forget()
+    ranked = [(place_id, distance) for place_id, distance in ranked if place_id in places]
     moment = query.open_at or now or dt.datetime.now(tz=tz)
     results = []
     for place_id, distance in ranked:

@@ -14,7 +14,7 @@ places are found.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -101,6 +101,17 @@ def _build(version: tuple) -> PlaceIndex:
     )
 
 
+def forget() -> None:
+    """Drop the index: the next search rebuilds it.
+
+    Deleting a place that is neither the newest nor the highest id leaves the version
+    unchanged; ``search.search_places`` notices the missing row and calls this.
+    """
+    global _current
+    with _lock:
+        _current = None
+
+
 def current_index() -> PlaceIndex:
     """The index for the places as they are now (rebuilt when they changed)."""
     global _current
@@ -174,16 +185,36 @@ def nearest(
             candidates, distances = candidates[near], distances[near]
         order = np.argsort(distances, kind="stable")[:wanted]
         return [(int(index.ids[candidates[i]]), float(distances[i])) for i in order]
-    order = np.argsort(distances, kind="stable")
     verdicts = np.full(len(index.hours_texts), -1, dtype=np.int8)
     found: list[tuple[int, float]] = []
-    for i in order:
-        position = candidates[i]
-        text = index.hours[position]
-        if verdicts[text] < 0:
-            verdicts[text] = 1 if hours_fit(index.hours_texts[text]) else 0
-        if verdicts[text]:
-            found.append((int(index.ids[position]), float(distances[i])))
-            if len(found) >= wanted:
-                break
+    for positions in _nearest_first(distances, first=max(256, 4 * wanted)):
+        for i in positions:
+            position = candidates[i]
+            text = index.hours[position]
+            if verdicts[text] < 0:
+                verdicts[text] = 1 if hours_fit(index.hours_texts[text]) else 0
+            if verdicts[text]:
+                found.append((int(index.ids[position]), float(distances[i])))
+                if len(found) >= wanted:
+                    return found
     return found
+
+
+def _nearest_first(distances: np.ndarray, first: int) -> Iterator[np.ndarray]:
+    """Positions of ``distances`` in (distance, position) order, in growing slices.
+
+    Most searches find their places among the first few hundred, so sorting all the
+    candidates (60,000 for a common service) would be wasted: each slice is cut with a
+    linear-time partition, and only the slice is sorted. Every distance equal to a slice's
+    bound goes into that slice, so ties keep the order of a full stable sort.
+    """
+    size = len(distances)
+    lower = -np.inf
+    count = first
+    while True:
+        upper = np.inf if count >= size else np.partition(distances, count - 1)[count - 1]
+        chosen = np.flatnonzero((distances > lower) & (distances <= upper))
+        yield chosen[np.argsort(distances[chosen], kind="stable")]
+        if upper == np.inf:
+            return
+        lower, count = upper, count * 8

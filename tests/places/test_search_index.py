@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
 from aiguillage.places.actions import update_place
 from aiguillage.places.dedup_actions import merge_duplicates
 from aiguillage.places.search import SearchQuery, search_places
-from aiguillage.places.search_index import current_index
+from aiguillage.places.search_index import _nearest_first, current_index
 from tests import factories
 
 
@@ -48,3 +52,27 @@ def test_index_is_reused_while_nothing_changes(territory):
     factories.PlaceFactory(territory=territory)
     assert current_index() is not first
     assert current_index().size == 2
+
+
+def test_deleting_an_older_place_never_breaks_the_next_search(territory):
+    """Deleting a place that is neither the newest nor the highest id leaves the index's
+    version unchanged: the search notices the missing row, rebuilds and ranks again."""
+    older = factories.PlaceFactory(territory=territory, nom="Plus proche")
+    factories.PlaceFactory(territory=territory, nom="Plus loin", latitude=45.20, longitude=5.73)
+    assert _names() == ["Plus proche", "Plus loin"]
+    version = current_index().version
+    type(older).objects.filter(pk=older.pk).delete()  # no save(): updated_at does not move
+    assert current_index().version == version
+    assert _names() == ["Plus loin"]
+    assert older.pk not in current_index().ids
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=40), max_size=600),
+    st.integers(min_value=1, max_value=50),
+)
+def test_growing_slices_give_the_order_of_a_full_stable_sort(values, first):
+    # Few distinct distances, so that many ties fall on the slices' bounds.
+    distances = np.asarray(values, dtype=np.float64) * 10.0
+    walked = np.concatenate([np.empty(0, dtype=np.int64), *_nearest_first(distances, first)])
+    assert walked.tolist() == np.argsort(distances, kind="stable").tolist()

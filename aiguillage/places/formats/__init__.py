@@ -12,6 +12,7 @@ from aiguillage.places.formats.reading import (
     HIDDEN_FORMATS,
     count_rows,
     detect_format,
+    open_file,
     read_places,
 )
 from aiguillage.places.formats.records import FormatError, ParsedRow, PlaceRecord
@@ -26,6 +27,7 @@ __all__ = [
     "PlaceRecord",
     "count_rows",
     "detect_format",
+    "open_file",
     "read_data_inclusion_services",
     "read_places",
     "validate_standard_csv",

@@ -76,6 +76,14 @@ def text(value: object) -> str:
     return str(value).strip()
 
 
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+def _has_letter_or_digit(cell: str) -> bool:
+    """False for "", "-", "/"…: what files write for "none"."""
+    return _LETTER_OR_DIGIT.search(cell) is not None
+
+
 def one_line(value: object) -> str:
     """Text on one line with single spaces (names, addresses)."""
     return _MULTI_SPACES.sub(" ", text(value))
@@ -285,7 +293,7 @@ class RowCheck:
     def phone(self, value: object) -> str:
         """International form without spaces (+33476123456), as the standard's pattern wants."""
         cell = text(value)
-        if not any(char.isalnum() for char in cell):  # "", "-", "/" mean none
+        if not _has_letter_or_digit(cell):  # "", "-", "/" mean none
             return ""
         candidates = _PHONE_CANDIDATE.findall(_PHONE_NATIONAL_HINT.sub("", cell))
         if not candidates:
@@ -306,7 +314,7 @@ class RowCheck:
         for cell in split_values(value):
             for part in _EMAIL_SEPARATORS.split(cell):
                 part = part.strip().removeprefix("mailto:")
-                if not any(char.isalnum() for char in part):  # "", "-", "/" mean none
+                if not _has_letter_or_digit(part):  # "", "-", "/" mean none
                     continue
                 if _EMAIL.match(part):
                     found.append(part)
@@ -327,7 +335,7 @@ class RowCheck:
         return self._url(label, text(value))
 
     def _url(self, label: str, cell: str) -> str:
-        if not any(char.isalnum() for char in cell):  # "", "-", "/" mean none
+        if not _has_letter_or_digit(cell):  # "", "-", "/" mean none
             return ""
         if _URL.match(cell):
             return cell

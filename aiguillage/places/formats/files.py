@@ -184,7 +184,7 @@ def _csv_rows(text: str, delimiter: str, header: list[str]) -> Iterator[RawRow]:
         for row in reader:
             line = previous_end + 1
             previous_end = reader.line_num
-            if not any(cell.strip() for cell in row):
+            if not "".join(row).strip():  # a blank line, or only separators
                 continue
             if not header_seen:
                 header_seen = True

@@ -48,13 +48,23 @@ _DATA_INCLUSION_SCHEMA_KEYS = frozenset({"siret", "horaires_ouverture", "antenne
 _SERVICES_FILE_KEYS = frozenset({"structure_id", "thematiques"})
 
 
-def detect_format(path: Path) -> str:
+def open_file(path: Path) -> LoadedFile:
+    """``path`` read and decoded once, for ``detect_format``, ``count_rows`` and
+    ``read_places`` (each would otherwise read and decode the whole file again)."""
+    return load(Path(path))
+
+
+def _loaded(source: Path | LoadedFile) -> LoadedFile:
+    return source if isinstance(source, LoadedFile) else load(Path(source))
+
+
+def detect_format(path: Path | LoadedFile) -> str:
     """Code of the format of ``path`` (a key of FORMATS); FormatError when not recognised."""
-    return _detect(load(Path(path)))
+    return _detect(_loaded(path))
 
 
 def read_places(
-    path: Path,
+    path: Path | LoadedFile,
     format: str | None = None,
     *,
     services_path: Path | None = None,
@@ -67,7 +77,7 @@ def read_places(
     that would otherwise be repaired, to check a file that claims to follow the standard.
     File-level problems raise FormatError here, before the first row.
     """
-    loaded = load(Path(path))
+    loaded = _loaded(path)
     module = _module(format or _detect(loaded))
     _check_columns(loaded, module, strict=strict)
     services = None
@@ -78,9 +88,11 @@ def read_places(
     return _rows(loaded, module, services, strict)
 
 
-def count_rows(path: Path, format: str | None = None, *, services_path: Path | None = None) -> int:
+def count_rows(
+    path: Path | LoadedFile, format: str | None = None, *, services_path: Path | None = None
+) -> int:
     """How many rows ``read_places`` will yield (for progress bars)."""
-    loaded = load(Path(path))
+    loaded = _loaded(path)
     _module(format or _detect(loaded))
     total = loaded.count()
     if services_path is not None:
