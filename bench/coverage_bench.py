@@ -259,16 +259,24 @@ def mclp_instance(seed: int) -> tuple[Any, dict]:
     demand = grid.per_cell(grid.people_in_difficulty)
     uncovered = np.where(existing.road_m > MCLP_DISTANCE_M, demand, 0.0)
     candidates = points_like_population(grid, MCLP_CANDIDATES, seed + 1)
-    start = time.perf_counter()
-    problem = build_problem(
-        grid.cell_xy(),
-        {"demarches": uncovered},
-        candidates,
-        np.ones(MCLP_CANDIDATES, dtype=np.int64),
-        {"demarches": 1},
-        MCLP_DISTANCE_M / DETOUR_FACTOR,
-    )
-    build_s = time.perf_counter() - start
+
+    def build() -> Any:
+        return build_problem(
+            grid.cell_xy(),
+            {"demarches": uncovered},
+            candidates,
+            np.ones(MCLP_CANDIDATES, dtype=np.int64),
+            {"demarches": 1},
+            MCLP_DISTANCE_M / DETOUR_FACTOR,
+        )
+
+    # Best of three: the first call also pays for SciPy's lazily imported modules.
+    build_times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        problem = build()
+        build_times.append(time.perf_counter() - start)
+    build_s = min(build_times)
     info = {
         "cells": grid.cell_count,
         "grid_s": grid_s,
