@@ -1,8 +1,11 @@
-"""Shared fixtures: personas and a small territory."""
+"""Shared fixtures: personas, a small territory, a real SMTP server."""
 
 from __future__ import annotations
 
+import socket
+
 import pytest
+from aiosmtpd.controller import Controller
 
 from tests import factories
 
@@ -108,3 +111,37 @@ def _no_stray_database_sessions(django_db_setup, django_db_blocker):
                 print(f"\nstray database session {pid} ({state}): {query}")
                 cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
         connections.close_all()
+
+
+class RecordingHandler:
+    """Keeps every envelope the SMTP server accepts."""
+
+    def __init__(self) -> None:
+        self.envelopes: list = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's name
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real local SMTP server (aiosmtpd) that Django's SMTP backend sends to."""
+    handler = RecordingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield handler
+    controller.stop()

@@ -7,10 +7,7 @@ territory), ``coordinator`` and ``staff``.
 
 from __future__ import annotations
 
-import socket
-
 import pytest
-from aiosmtpd.controller import Controller
 
 from aiguillage.organisations.models import OrganisationKind
 from aiguillage.people.actions import create_person
@@ -92,39 +89,3 @@ def referral(social_worker, sender_organisation, person, place, django_capture_o
             message="Elle doit refaire sa déclaration CAF avant la fin du mois.",
             reasons=["ouvert mardi, 14 h – 17 h"],
         )
-
-
-# --- A real SMTP server ------------------------------------------------------------------------
-
-
-class RecordingHandler:
-    """Keeps every envelope the server accepts."""
-
-    def __init__(self) -> None:
-        self.envelopes: list = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's name
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(settings):
-    handler = RecordingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    yield handler
-    controller.stop()

@@ -74,7 +74,13 @@ class LoadedFile:
     def count(self) -> int:
         if self.kind == "json":
             return len(_json_list(self.data))
-        return sum(1 for _ in _csv_rows(self.text, self.delimiter, self.header))
+        # Every non-blank line after the header is one row (accepted or rejected): counted
+        # without building the rows' dicts.
+        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
+        try:
+            return max(0, sum(1 for row in reader if "".join(row).strip()) - 1)
+        except csv.Error as error:
+            raise FormatError(f"CSV illisible ligne {reader.line_num} : {error}") from None
 
 
 def load(path: Path) -> LoadedFile:
