@@ -319,3 +319,18 @@ def test_lone_json_object_is_refused_before_reading_even_with_a_format(tmp_path)
     path.write_text(json.dumps({"id": "1"}), encoding="utf-8")
     with pytest.raises(FormatError, match="tableau JSON"):
         read_places(path, "lieux-mediation-numerique-v0")  # raised here, not on first row
+
+
+def test_json_objects_in_enumerated_fields_are_dropped_with_a_warning(tmp_path):
+    # Enumerated cells are cached by their text; a JSON producer may write anything there.
+    path = tmp_path / "lieux.json"
+    place = VALID | {
+        "services": [{"nom": "démarches"}, "Aide aux démarches administratives"],
+        "frais_a_charge": {"gratuit": True},
+    }
+    path.write_text(json.dumps([place]), encoding="utf-8")
+    row = only(path, format="lieux-mediation-numerique-v1")
+    assert row.errors == []
+    assert row.record.services == ["Aide aux démarches administratives"]
+    assert row.record.frais_a_charge == []
+    assert any("{'gratuit': True}" in warning for warning in row.record.warnings)

@@ -77,9 +77,7 @@ def convert(raw: dict, check: RowCheck, loaded: LoadedFile) -> PlaceRecord:
     )
     old_values: dict[str, list[str]] = {}
     for field_name in _ENUMERATED_FIELDS:
-        cell = raw.get(field_name)
-        key = tuple(cell) if isinstance(cell, list) else cell
-        labels, warnings, old_pairs = _enumerated_cell(field_name, key)
+        labels, warnings, old_pairs = _enumerated(field_name, raw.get(field_name))
         setattr(record, field_name, list(labels))
         check.warnings.extend(warnings)
         for target_field, target in old_pairs:
@@ -88,23 +86,35 @@ def convert(raw: dict, check: RowCheck, loaded: LoadedFile) -> PlaceRecord:
     return record
 
 
-@lru_cache(maxsize=8192)
-def _enumerated_cell(
-    field_name: str, cell: str | tuple | None
-) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+_Enumerated = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]
+
+
+def _enumerated(field_name: str, cell: object) -> _Enumerated:
     """(standard labels, warnings, v1 pairs of v0 values) of one enumerated cell.
 
     The same few cells repeat on thousands of rows ("Gratuit", "Accompagnement
-    individuel|Dans un atelier"…): each distinct cell is parsed once per process.
-    v0 values, still common in hub files, are converted to their v1 fields.
+    individuel|Dans un atelier"…): text cells are parsed once per process. JSON cells
+    (lists, or anything a producer wrote) are parsed each time.
     """
+    if cell is None or type(cell) is str:
+        return _enumerated_text(field_name, cell)
+    return _parse_enumerated(field_name, cell)
+
+
+@lru_cache(maxsize=8192)
+def _enumerated_text(field_name: str, cell: str | None) -> _Enumerated:
+    return _parse_enumerated(field_name, cell)
+
+
+def _parse_enumerated(field_name: str, cell: object) -> _Enumerated:
+    """v0 values, still common in hub files, are converted to their v1 fields."""
     choices = CHOICES[field_name]
     v0_field = V0_FIELD_OF.get(field_name)
     warnings: list[str] = []
     old_pairs: list[tuple[str, str]] = []
     labels: list[str] = []
     unknown: list[str] = []
-    for value in split_values(list(cell) if isinstance(cell, tuple) else cell):
+    for value in split_values(cell):
         label = choices.get(value)
         if label is not None:
             labels.append(label)
