@@ -192,10 +192,10 @@ def search_places(query: SearchQuery, *, now: dt.datetime | None = None) -> list
         places = Place.objects.select_related("territory").in_bulk(
             [place_id for place_id, _ in ranked]
         )
-        if len(places) == len(ranked):
+        if len(places) == len(ranked) or not nearest_first:
             break
         # A place of the in-memory index was deleted since it was built: rebuild and rank
-        # again, or drop the missing rows if it was deleted in between.
+        # again (rows deleted in between are dropped below).
         search_index.forget()
     ranked = [(place_id, distance) for place_id, distance in ranked if place_id in places]
     moment = query.open_at or now or dt.datetime.now(tz=tz)

@@ -178,12 +178,7 @@ def nearest(
         within = distances <= max_distance_m
         candidates, distances = candidates[within], distances[within]
     if hours_fit is None:
-        if len(candidates) > wanted:
-            # Partition first: only the nearest few need a full (stable) sort.
-            cut = np.partition(distances, wanted - 1)[wanted - 1]
-            near = distances <= cut
-            candidates, distances = candidates[near], distances[near]
-        order = np.argsort(distances, kind="stable")[:wanted]
+        order = next(_nearest_first(distances, first=wanted))[:wanted]
         return [(int(index.ids[candidates[i]]), float(distances[i])) for i in order]
     verdicts = np.full(len(index.hours_texts), -1, dtype=np.int8)
     found: list[tuple[int, float]] = []

@@ -78,7 +78,7 @@ class LoadedFile:
         # without building the rows' dicts.
         reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
         try:
-            return max(0, sum(1 for row in reader if "".join(row).strip()) - 1)
+            return max(0, sum(1 for row in reader if not _is_blank(row)) - 1)
         except csv.Error as error:
             raise FormatError(f"CSV illisible ligne {reader.line_num} : {error}") from None
 
@@ -181,6 +181,11 @@ def _read_header(text: str, delimiter: str) -> list[str]:
     raise FormatError("le fichier CSV n'a pas de ligne d'en-tête")
 
 
+def _is_blank(row: list[str]) -> bool:
+    """A blank line, or only separators and spaces."""
+    return not "".join(row).strip()
+
+
 def _csv_rows(text: str, delimiter: str, header: list[str]) -> Iterator[RawRow]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     previous_end = 0
@@ -190,7 +195,7 @@ def _csv_rows(text: str, delimiter: str, header: list[str]) -> Iterator[RawRow]:
         for row in reader:
             line = previous_end + 1
             previous_end = reader.line_num
-            if not "".join(row).strip():  # a blank line, or only separators
+            if _is_blank(row):
                 continue
             if not header_seen:
                 header_seen = True
