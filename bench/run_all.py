@@ -128,6 +128,10 @@ def import_table(results: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _seconds_list(seconds: Sequence[float]) -> str:
+    return ", ".join(f"{value:.2f}" for value in seconds) + " s"
+
+
 def _checks(search: Sequence[dict[str, Any]], imports: Sequence[dict[str, Any]]) -> str:
     lines = []
     for r in search:
@@ -142,7 +146,9 @@ def _checks(search: Sequence[dict[str, Any]], imports: Sequence[dict[str, Any]])
         o, again, n = r["optimised"], r["reimport"], r["naive"]
         lines.append(
             f"- import, {r['backend']}: optimised {o['status']}, {o['created']} created, "
-            f"{o['rejected']} rejected ({o['seconds']:.1f} s); re-import {again['unchanged']} "
+            f"{o['rejected']} rejected (median {o['seconds']:.2f} s of "
+            f"{_seconds_list(o.get('runs_seconds', [o['seconds']]))}); "
+            f"re-import {again['unchanged']} "
             f"unchanged, {again['updated']} updated ({again['seconds']:.1f} s); row-by-row "
             f"{n['saved']} saved ({n['seconds']:.1f} s)."
         )
@@ -247,12 +253,16 @@ alternately, timed with `time.perf_counter`; percentiles are nearest-rank.
 benchmark database with `territories.actions.load_territory`), written with
 `formats.write_standard_csv`.
 
-- Optimised: `importing.start_import` + `run_import` with no place in the database.
+- Optimised: `importing.start_import` + `run_import` with no place in the database,
+  timed {import_bench.OPTIMISED_RUNS} times; the table gives the median (the runs are
+  listed under *Checks*).
 - Re-import: the same call again; every row is unchanged.
 - Row-by-row: after deleting the places, `formats.read_places` on the same file, then
-  for each accepted row `Place(...).save()` and `PlaceSource(...).save()` in autocommit
-  (communes looked up in a dict, cheap fingerprint instead of the importer's hash: both
-  favour the baseline).
+  for each accepted row one `SELECT` of its source record, `Place(...).save()`,
+  `PlaceSource(...).save()` and the `PlaceChange` history row, each in autocommit, with
+  the importer's content hash (communes looked up in a dict, which favours the baseline).
+  Timed once: it lasts ten times longer than the optimised run, so the machine's short
+  slowdowns average out within it.
 - Reader alone: iterating `formats.read_places` over the file, the work both importers
   share; it bounds the ratio any importer can reach against the row-by-row one.
 

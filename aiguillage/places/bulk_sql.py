@@ -35,6 +35,8 @@ def _json(value: Any) -> str | None:
     if value is None:
         return None
     if type(value) is list:
+        if not value:  # most optional list fields of a place
+            return "[]"
         try:
             return "[" + ", ".join(map(encode_basestring_ascii, value)) + "]"
         except TypeError:  # an item that is not a string
@@ -72,7 +74,8 @@ def _converter(field: models.Field) -> Callable[[Any], Any]:
 
 
 class TupleInserter:
-    """Inserts rows given as dicts keyed by column attname (``territory_id``, not ``territory``)."""
+    """Inserts rows given as dicts keyed by column attname (``territory_id``, not
+    ``territory``), or as value lists made by ``row_maker``."""
 
     def __init__(self, model: type[models.Model], *, returning_id: bool) -> None:
         self.model = model
@@ -101,8 +104,30 @@ class TupleInserter:
             values[position] = convert(values[position])
         return values
 
+    def row_maker(self, names: Sequence[str]) -> Callable[[Sequence[Any]], list[Any]]:
+        """A function turning a tuple of values named ``names`` (every column, in any order)
+        into a row for ``insert_rows``: for importers that build rows straight from records,
+        without a dict per row."""
+        missing = set(self.columns) - set(names)
+        if missing:
+            raise ValueError(f"columns without a value: {', '.join(sorted(missing))}")
+        reorder = operator.itemgetter(*[names.index(column) for column in self.columns])
+        special = self.special
+
+        def make(values: Sequence[Any]) -> list[Any]:
+            row = list(reorder(values))
+            for position, convert in special:
+                row[position] = convert(row[position])
+            return row
+
+        return make
+
     def insert(self, rows: Sequence[dict[str, Any]]) -> list[int]:
         """Insert ``rows`` in order; return their new ids when ``returning_id``."""
+        return self.insert_rows([self._values(row) for row in rows])
+
+    def insert_rows(self, rows: Sequence[list[Any]]) -> list[int]:
+        """Insert rows already in column order and converted (``row_maker``)."""
         if not rows:
             return []
         if connection.vendor == "postgresql":
@@ -114,9 +139,7 @@ class TupleInserter:
             cursor = wrapper.cursor
             for start in range(0, len(rows), self.chunk):
                 part = rows[start : start + self.chunk]
-                params: list[Any] = []
-                for row in part:
-                    params.extend(self._values(row))
+                params = [value for row in part for value in row]
                 sql = self.prefix + ", ".join([self.row_sql] * len(part))
                 if self.returning_id:
                     ids.extend(
@@ -126,7 +149,7 @@ class TupleInserter:
                     cursor.execute(sql, params)
         return ids
 
-    def _copy(self, rows: Sequence[dict[str, Any]]) -> list[int]:
+    def _copy(self, rows: Sequence[list[Any]]) -> list[int]:
         """PostgreSQL: ids taken from the sequence first, then one COPY (no SQL to parse)."""
         quote = connection.ops.quote_name
         table = self.model._meta.db_table
@@ -143,7 +166,6 @@ class TupleInserter:
                 columns = f"{quote('id')}, {columns}"
             statement = f"COPY {quote(table)} ({columns}) FROM STDIN"
             with cursor.cursor.copy(statement) as copy:
-                for position, row in enumerate(rows):
-                    values = self._values(row)
+                for position, values in enumerate(rows):
                     copy.write_row([ids[position], *values] if self.returning_id else values)
         return ids

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from aiguillage.places.formats.common import RowCheck, parse_date, split_address, split_values
+from aiguillage.places.formats.common import (
+    RowCheck,
+    one_line,
+    parse_date,
+    split_address,
+    split_values,
+    text,
+)
 from aiguillage.places.formats.hours import parse_day_text, week_to_osm
 
 
@@ -28,6 +38,34 @@ def test_french_phone_formats_become_international_without_spaces(raw, expected)
     check = RowCheck()
     assert check.phone(raw) == expected
     assert check.warnings == []
+
+
+# Phone-like cells: country codes, Unicode digits and superscripts, separators, "(0)".
+phone_cells = st.from_regex(r"\A\+?(33|330|590|262|687|44)?[0-9٤²()\- .]{0,12}\Z") | st.text(
+    max_size=16
+)
+
+
+@given(phone_cells)
+@example("+33476123456")
+@example("+330476123456")
+@example("+3347612345")
+@example("+33٤٧٦١٢٣٤٥٦")
+@example("+33²76123456")
+@example("+590590123456")
+@example("+687123456")
+@example("+33 476123456")
+def test_phone_shortcut_gives_what_the_full_repair_gives(cell):
+    # Cells already in the standard's form skip the repair: the result and the warnings
+    # must be the ones the repair would have given.
+    quick, full = RowCheck(), RowCheck()
+    assert quick.phone(cell) == full.repaired_phone(text(cell))
+    assert quick.warnings == full.warnings
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
+def test_one_line_shortcut_gives_what_the_substitution_gives(cell):
+    assert one_line(cell) == re.sub(r"\s+", " ", cell.strip())
 
 
 @pytest.mark.parametrize("raw", ["12", "hello", "+41 22 123 45 67", "04 76 12 34"])

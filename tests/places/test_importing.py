@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from aiguillage.places import formats
+from aiguillage.places import formats, importing
 from aiguillage.places.importing import run_import, start_import
 from aiguillage.places.models import ImportStatus, Place, PlaceChange, PlaceSource
 from aiguillage.shared_data import shared_path
@@ -74,6 +76,61 @@ def test_changed_row_updates_the_same_place_and_records_a_change(territory, tmp_
     assert place.changes.count() == 2
 
 
+FULL_ROW = {
+    "pivot": "21380185500015",
+    "complement_adresse": "2e étage",
+    "typologie": ["CCAS"],
+    "telephone": "+33476000000",
+    "courriels": ["accueil@example.fr"],
+    "site_web": ["https://example.fr"],
+    "presentation_resume": "Aide gratuite aux démarches en ligne.",
+    "presentation_detail": "Sur rendez-vous\nou sans.",
+    "itinerance": ["Fixe"],
+    "structure_parente": "Ville de Grenoble",
+    "date_maj": date(2025, 3, 1),
+    "services": [
+        "Aide aux démarches administratives",
+        "Maîtrise des outils numériques du quotidien",
+    ],
+    "publics_specifiquement_adresses": ["Jeunes", "Seniors"],
+    "prise_en_charge_specifique": ["Surdité"],
+    "frais_a_charge": ["Gratuit"],
+    "dispositif_programmes_nationaux": ["Aidants Connect"],
+    "formations_labels": ["Formé à « Mon Espace Santé »"],
+    "autres_formations_labels": "Label local",
+    "modalites_acces": ["Se présenter"],
+    "modalites_accompagnement": ["Accompagnement individuel"],
+    "fiche_acces_libre": "https://acceslibre.beta.gouv.fr/lieu/1",
+    "prise_rdv": "https://rdv.example.fr",
+}
+
+
+def _stored_values(place: Place) -> dict:
+    return {
+        field.attname: getattr(place, field.attname)
+        for field in Place._meta.concrete_fields
+        if field.attname not in {"id", "public_id", "created_at", "updated_at"}
+    }
+
+
+def test_created_and_updated_places_store_the_same_values(territory, tmp_path):
+    # New places are written from plain tuples, changed ones through the ORM: the same row
+    # must end up stored the same way by both paths.
+    rows = [FULL_ROW, {"latitude": None, "longitude": None, "code_insee": ""}]
+    _import(_standard_csv(tmp_path, rows))
+    created = [_stored_values(place) for place in Place.objects.order_by("nom")]
+    assert created[0]["service_mask"] and created[0]["is_free"] and created[0]["support_mask"]
+    assert created[1]["location_is_approximate"] and created[1]["code_insee"] == "38185"
+    Place.objects.all().delete()
+
+    older = [{"nom": "Lieu 0", "services": []}, {"nom": "Lieu 1", "latitude": 45.0}]
+    _import(_standard_csv(tmp_path, older))
+    run = _import(_standard_csv(tmp_path, rows))
+    assert (run.created, run.updated) == (0, 2)
+    updated = [_stored_values(place) for place in Place.objects.order_by("nom")]
+    assert updated == created
+
+
 def test_rows_outside_the_territories_are_rejected_with_their_line(territory, tmp_path):
     path = _standard_csv(
         tmp_path, [{}, {"code_insee": "75056", "code_postal": "75001", "commune": "Paris"}]
@@ -113,6 +170,30 @@ def test_broken_json_fails_the_import_with_a_french_message(territory, tmp_path)
     assert run.status == ImportStatus.FAILED
     assert "JSON" in run.error
     assert Place.objects.count() == 0
+
+
+def test_import_pauses_the_cycle_collector_only_while_it_runs(territory, tmp_path, monkeypatch):
+    seen = []
+    real_write_batch = importing._write_batch
+
+    def write_batch(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real_write_batch(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "_write_batch", write_batch)
+    assert _import(_standard_csv(tmp_path, [{}])).status == ImportStatus.DONE
+    assert seen == [False] and gc.isenabled()
+    broken = tmp_path / "casse.json"
+    broken.write_text("[{", encoding="utf-8")
+    assert _import(broken).status == ImportStatus.FAILED
+    assert gc.isenabled()
+    # An import that found it off (another import running) leaves it off.
+    gc.disable()
+    try:
+        _import(_standard_csv(tmp_path, [{"nom": "Autre"}]))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_bad_rows_are_reported_and_good_rows_kept(territory, tmp_path):

@@ -86,7 +86,12 @@ def _has_letter_or_digit(cell: str) -> bool:
 
 def one_line(value: object) -> str:
     """Text on one line with single spaces (names, addresses)."""
-    return _MULTI_SPACES.sub(" ", text(value))
+    cell = text(value)
+    # Most cells are already so: a printable string holds no whitespace but the plain
+    # space, so without a double space the substitution would change nothing.
+    if "  " not in cell and cell.isprintable():
+        return cell
+    return _MULTI_SPACES.sub(" ", cell)
 
 
 def split_values(value: object) -> list[str]:
@@ -293,6 +298,12 @@ class RowCheck:
     def phone(self, value: object) -> str:
         """International form without spaces (+33476123456), as the standard's pattern wants."""
         cell = text(value)
+        if _is_standard_phone(cell):  # what standard files hold: nothing to repair
+            return cell
+        return self.repaired_phone(cell)
+
+    def repaired_phone(self, cell: str) -> str:
+        """The phone number found in ``cell`` in international form, with what was repaired."""
         if not _has_letter_or_digit(cell):  # "", "-", "/" mean none
             return ""
         candidates = _PHONE_CANDIDATE.findall(_PHONE_NATIONAL_HINT.sub("", cell))
@@ -401,6 +412,13 @@ class RowCheck:
             return None
         record.warnings = self.warnings
         return record
+
+
+def _is_standard_phone(cell: str) -> bool:
+    """Already in the form ``repaired_phone`` gives: French numbers have 9 digits after +33."""
+    if cell.startswith("+33"):
+        return len(cell) == 12 and cell[3] != "0" and cell[3:].isdecimal()
+    return PHONE_STANDARD.match(cell) is not None
 
 
 def _international_phone(candidate: str) -> str | None:
