@@ -3,7 +3,10 @@ standard « lieux de médiation numérique » v1.0.2 and what the seeds need bey
 
 from __future__ import annotations
 
+import json
 import uuid
+from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +18,33 @@ from aiguillage.territories.models import Commune, Territory
 
 def _list() -> list:
     return []
+
+
+@lru_cache(maxsize=4096)
+def _list_of_strings(text: str) -> tuple[str, ...] | None:
+    """The items of a JSON list of strings; None for any other JSON or broken text."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if type(value) is list and all(type(item) is str for item in value):
+        return tuple(value)
+    return None
+
+
+class ListField(models.JSONField):
+    """A JSON list of strings: the standard's multi-valued fields and our extra ones.
+
+    A search result loads twenty places of fourteen lists each, and the same few texts
+    (« [] », « ["Gratuit"] », « ["fr"] »…) come back again and again: each distinct text is
+    decoded once per process. Every place still gets its own list."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if type(value) is str:
+            strings = _list_of_strings(value)
+            if strings is not None:
+                return list(strings)
+        return super().from_db_value(value, expression, connection)
 
 
 class PlaceQuerySet(models.QuerySet):
@@ -84,42 +114,38 @@ class Place(models.Model):
     complement_adresse = models.CharField("complément d'adresse", max_length=300, blank=True)
     latitude = models.FloatField("latitude", null=True, blank=True)
     longitude = models.FloatField("longitude", null=True, blank=True)
-    typologie = models.JSONField("typologie", default=_list, blank=True)
+    typologie = ListField("typologie", default=_list, blank=True)
     telephone = models.CharField("téléphone", max_length=20, blank=True)
-    courriels = models.JSONField("courriels", default=_list, blank=True)
-    site_web = models.JSONField("sites web", default=_list, blank=True)
+    courriels = ListField("courriels", default=_list, blank=True)
+    site_web = ListField("sites web", default=_list, blank=True)
     horaires = models.CharField("horaires (format OpenStreetMap)", max_length=1000, blank=True)
     presentation_resume = models.CharField("présentation résumée", max_length=280, blank=True)
     presentation_detail = models.TextField("présentation détaillée", blank=True)
     source = models.CharField("structure collectant la donnée", max_length=200, blank=True)
-    itinerance = models.JSONField("itinérance", default=_list, blank=True)
+    itinerance = ListField("itinérance", default=_list, blank=True)
     structure_parente = models.CharField("structure parente", max_length=200, blank=True)
     date_maj = models.DateField("date de mise à jour")
-    services = models.JSONField("services", default=_list, blank=True)
-    publics_specifiquement_adresses = models.JSONField(
+    services = ListField("services", default=_list, blank=True)
+    publics_specifiquement_adresses = ListField(
         "publics spécifiquement adressés", default=_list, blank=True
     )
-    prise_en_charge_specifique = models.JSONField(
-        "prise en charge spécifique", default=_list, blank=True
-    )
-    frais_a_charge = models.JSONField("frais à charge", default=_list, blank=True)
-    dispositif_programmes_nationaux = models.JSONField(
+    prise_en_charge_specifique = ListField("prise en charge spécifique", default=_list, blank=True)
+    frais_a_charge = ListField("frais à charge", default=_list, blank=True)
+    dispositif_programmes_nationaux = ListField(
         "dispositifs et programmes nationaux", default=_list, blank=True
     )
-    formations_labels = models.JSONField("formations et labels", default=_list, blank=True)
+    formations_labels = ListField("formations et labels", default=_list, blank=True)
     autres_formations_labels = models.CharField(
         "autres formations et labels", max_length=500, blank=True
     )
-    modalites_acces = models.JSONField("modalités d'accès", default=_list, blank=True)
-    modalites_accompagnement = models.JSONField(
-        "modalités d'accompagnement", default=_list, blank=True
-    )
+    modalites_acces = ListField("modalités d'accès", default=_list, blank=True)
+    modalites_accompagnement = ListField("modalités d'accompagnement", default=_list, blank=True)
     fiche_acces_libre = models.URLField("fiche Accès libre", max_length=500, blank=True)
     prise_rdv = models.URLField("prise de rendez-vous en ligne", max_length=500, blank=True)
 
     # --- Beyond the standard (what the seeds need) ---
-    extra_services = models.JSONField("équipements et services en plus", default=_list, blank=True)
-    languages = models.JSONField("langues parlées", default=_list, blank=True)
+    extra_services = ListField("équipements et services en plus", default=_list, blank=True)
+    languages = ListField("langues parlées", default=_list, blank=True)
     capacity_note = models.CharField("capacité d'accueil", max_length=300, blank=True)
     location_is_approximate = models.BooleanField(
         "position approximative (centre de la commune)", default=False

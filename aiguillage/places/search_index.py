@@ -2,9 +2,10 @@
 
 The database stays the source of truth. The index holds one row per place in
 NumPy arrays (position, masks, hours) and is rebuilt when the places change:
-its version is the newest ``updated_at`` and the highest id, read in one query
-of two index-only lookups before every search. Every write path (actions, imports, merges,
-admin) saves ``updated_at``, so a change is seen by the next search.
+its version is the newest ``updated_at`` and the highest id of the places (and the newest
+``updated_at`` of the territories), index-only lookups that a search reads together with
+the places it loads. Every write path (actions, imports, merges, admin) saves
+``updated_at``, so a change is seen by the next search.
 
 Filtering by masks and computing every distance is vectorised; opening hours
 are then checked in distance order, once per distinct hours text, until enough
@@ -14,14 +15,16 @@ places are found.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from aiguillage.places.models import Place
 from aiguillage.places.rules import EARTH_RADIUS_M
+from aiguillage.territories.models import Territory
 
 _lock = threading.Lock()
 _current: PlaceIndex | None = None
@@ -32,6 +35,7 @@ class PlaceIndex:
     version: tuple
     ids: np.ndarray  # int64, ascending: ties in distance are broken by id
     latitude: np.ndarray  # radians
+    cos_latitude: np.ndarray  # np.cos(latitude), kept for the distances
     longitude: np.ndarray  # radians
     territory: np.ndarray
     service: np.ndarray
@@ -41,21 +45,55 @@ class PlaceIndex:
     booking: np.ndarray
     hours: np.ndarray  # index into hours_texts
     hours_texts: tuple[str, ...]
+    # Every territory, for the places of the results (read-only: shared by all searches).
+    territories: dict[int, Territory]
 
     @property
     def size(self) -> int:
         return len(self.ids)
 
 
-def _version() -> tuple:
-    # One round trip, two index-only lookups (a single MAX per subquery is what both
-    # SQLite and PostgreSQL answer from the index).
-    table = connection.ops.quote_name(Place._meta.db_table)
+# The parts of the index's version, as scalar subqueries that a query of places can carry:
+# newest place change, highest place id, newest territory change (the index keeps the
+# territories that search results point to).
+_VERSION_PARTS: dict[str, tuple[str, str]] = {
+    "index_version_updated": ("updated_at", Place._meta.db_table),
+    "index_version_id": ("id", Place._meta.db_table),
+    "index_version_territories": ("updated_at", Territory._meta.db_table),
+}
+
+
+def _version_sql() -> dict[str, str]:
+    # A single MAX per subquery is what both SQLite and PostgreSQL answer from an index.
+    # As text: the version is only compared, and a search then parses no timestamp.
+    quote = connection.ops.quote_name
+    return {
+        name: f"SELECT CAST(MAX({quote(column)}) AS TEXT) FROM {quote(table)}"
+        for name, (column, table) in _VERSION_PARTS.items()
+    }
+
+
+def _normalised(values: Iterable[object]) -> tuple:
+    return tuple(None if value is None else str(value) for value in values)
+
+
+def read_version() -> tuple:
+    """The version of the places as they are now (one round trip)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT MAX(updated_at) FROM {table}), (SELECT MAX(id) FROM {table})"
-        )
-        return tuple(cursor.fetchone())
+        cursor.execute("SELECT " + ", ".join(f"({sql})" for sql in _version_sql().values()))
+        return _normalised(cursor.fetchone())
+
+
+def version_columns() -> dict[str, RawSQL]:
+    """Annotations for a query of places: each row then carries the version, read in the
+    same snapshot as the row itself (``version_of``). A search checks its index with the
+    places it loads anyway, instead of a round trip of its own."""
+    return {name: RawSQL(sql, ()) for name, sql in _version_sql().items()}
+
+
+def version_of(place: Place) -> tuple:
+    """The version carried by a place loaded with ``version_columns``."""
+    return _normalised(getattr(place, name) for name in _VERSION_PARTS)
 
 
 def _build(version: tuple) -> PlaceIndex:
@@ -85,10 +123,12 @@ def _build(version: tuple) -> PlaceIndex:
     def array(position: int, dtype) -> np.ndarray:
         return np.asarray(columns[position], dtype=dtype)
 
+    latitude = np.radians(array(1, np.float64))
     return PlaceIndex(
         version=version,
         ids=array(0, np.int64),
-        latitude=np.radians(array(1, np.float64)),
+        latitude=latitude,
+        cos_latitude=np.cos(latitude),
         longitude=np.radians(array(2, np.float64)),
         territory=array(3, np.int64),
         service=array(4, np.int64),
@@ -98,6 +138,7 @@ def _build(version: tuple) -> PlaceIndex:
         booking=array(8, bool),
         hours=hours,
         hours_texts=tuple(texts),
+        territories=Territory.objects.in_bulk(),
     )
 
 
@@ -112,10 +153,26 @@ def forget() -> None:
         _current = None
 
 
+def territories_at(version: tuple | None) -> dict[int, Territory]:
+    """The territories kept by the index, if it is at ``version``; else nothing."""
+    index = _current
+    if index is None or version is None or index.version != version:
+        return {}
+    return index.territories
+
+
+def last_index() -> PlaceIndex:
+    """The index as last built, without asking whether the places changed since.
+
+    For callers that check ``version`` against the one their own query of places returns
+    (``version_columns``), and call ``forget`` when they differ."""
+    return _current or current_index()
+
+
 def current_index() -> PlaceIndex:
     """The index for the places as they are now (rebuilt when they changed)."""
     global _current
-    version = _version()
+    version = read_version()
     index = _current
     if index is not None and index.version == version:
         return index
@@ -126,13 +183,22 @@ def current_index() -> PlaceIndex:
 
 
 def haversine_m(
-    lat0: float, lon0: float, latitude: np.ndarray, longitude: np.ndarray
+    lat0: float,
+    lon0: float,
+    latitude: np.ndarray,
+    longitude: np.ndarray,
+    cos_latitude: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Great-circle distances in metres from one point (degrees) to arrays (radians)."""
+    """Great-circle distances in metres from one point (degrees) to arrays (radians).
+
+    ``cos_latitude`` is ``np.cos(latitude)`` when the caller keeps it (the index does:
+    one trigonometric pass less per search, same values)."""
     phi0, lambda0 = np.radians(lat0), np.radians(lon0)
+    if cos_latitude is None:
+        cos_latitude = np.cos(latitude)
     a = (
         np.sin((latitude - phi0) / 2) ** 2
-        + np.cos(phi0) * np.cos(latitude) * np.sin((longitude - lambda0) / 2) ** 2
+        + np.cos(phi0) * cos_latitude * np.sin((longitude - lambda0) / 2) ** 2
     )
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
@@ -172,7 +238,11 @@ def nearest(
         keep &= index.booking
     candidates = np.flatnonzero(keep)
     distances = haversine_m(
-        latitude, longitude, index.latitude[candidates], index.longitude[candidates]
+        latitude,
+        longitude,
+        index.latitude[candidates],
+        index.longitude[candidates],
+        index.cos_latitude[candidates],
     )
     if max_distance_m is not None:
         within = distances <= max_distance_m

@@ -47,3 +47,15 @@ def test_inserted_rows_read_back_like_orm_rows(territory):
     assert stored.changes == changes
     assert stored.note == "fichier’s.csv"
     assert stored.at == place.created_at
+
+
+def test_list_field_reads_lists_of_strings_once_and_anything_else_as_json():
+    from aiguillage.places.models import Place
+
+    field = Place._meta.get_field("services")
+    first = field.from_db_value('["Gratuit"]', None, None)
+    second = field.from_db_value('["Gratuit"]', None, None)
+    assert first == second == ["Gratuit"] and first is not second
+    assert field.from_db_value('[1, {"a": [2]}]', None, None) == [1, {"a": [2]}]
+    assert field.from_db_value("[]", None, None) == []
+    assert field.from_db_value(None, None, None) is None

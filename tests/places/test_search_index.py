@@ -76,3 +76,43 @@ def test_growing_slices_give_the_order_of_a_full_stable_sort(values, first):
     distances = np.asarray(values, dtype=np.float64) * 10.0
     walked = np.concatenate([np.empty(0, dtype=np.int64), *_nearest_first(distances, first)])
     assert walked.tolist() == np.argsort(distances, kind="stable").tolist()
+
+
+def test_a_search_checks_its_index_with_the_places_it_loads(territory, django_assert_num_queries):
+    # The version travels with the places: one query per search while nothing changed.
+    factories.PlaceFactory(territory=territory, nom="Premier")
+    assert _names() == ["Premier"]
+    with django_assert_num_queries(1):
+        results = search_places(SearchQuery(latitude=45.19, longitude=5.72))
+        assert results[0].place.territory == territory  # no query for the territory either
+    factories.PlaceFactory(territory=territory, nom="Second", latitude=45.1901, longitude=5.7201)
+    assert _names() == ["Second", "Premier"]
+
+
+def test_a_territory_change_reaches_the_next_results(territory):
+    factories.PlaceFactory(territory=territory)
+    first = search_places(SearchQuery(latitude=45.19, longitude=5.72))[0]
+    assert first.place.territory.timezone == "Europe/Paris"
+    territory.timezone = "America/Cayenne"
+    territory.save()
+    again = search_places(SearchQuery(latitude=45.19, longitude=5.72))[0]
+    assert again.place.territory.timezone == "America/Cayenne"
+
+
+def test_alphabetical_search_gets_the_territories_too(territory, django_assert_max_num_queries):
+    factories.PlaceFactory(territory=territory, nom="B")
+    factories.PlaceFactory(territory=territory, nom="A")
+    with django_assert_max_num_queries(3):
+        results = search_places(SearchQuery())
+        assert [r.place.nom for r in results] == ["A", "B"]
+        assert {r.place.territory.tz.key for r in results} == {"Europe/Paris"}
+
+
+def test_places_of_a_search_read_back_like_orm_places(territory):
+    # Loaded by a statement compiled once per number of ids, with every field converted.
+    place = factories.PlaceFactory(territory=territory, services=["Aide aux démarches"])
+    found = search_places(SearchQuery(latitude=45.19, longitude=5.72))[0].place
+    stored = type(place).objects.get(pk=place.pk)
+    for field in type(place)._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(stored, field.attname), field.name
+    assert found.typologie is not stored.typologie  # every place gets its own lists
