@@ -15,7 +15,7 @@ places are found.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,15 +73,11 @@ def _version_sql() -> dict[str, str]:
     }
 
 
-def _normalised(values: Iterable[object]) -> tuple:
-    return tuple(None if value is None else str(value) for value in values)
-
-
 def read_version() -> tuple:
     """The version of the places as they are now (one round trip)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(f"({sql})" for sql in _version_sql().values()))
-        return _normalised(cursor.fetchone())
+        return tuple(cursor.fetchone())
 
 
 def version_columns() -> dict[str, RawSQL]:
@@ -93,7 +89,7 @@ def version_columns() -> dict[str, RawSQL]:
 
 def version_of(place: Place) -> tuple:
     """The version carried by a place loaded with ``version_columns``."""
-    return _normalised(getattr(place, name) for name in _VERSION_PARTS)
+    return tuple(getattr(place, name) for name in _VERSION_PARTS)
 
 
 def _build(version: tuple) -> PlaceIndex:
