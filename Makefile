@@ -6,24 +6,32 @@ STAMP := $(VENV)/.installed
 VENDOR := var/vendor/vendor
 NPM_PACKAGES := htmx.org@2.0.11 leaflet@1.9.4 axe-core@4.14.1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/aiguillage
+PORT ?= 8000
 SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
 
-.PHONY: help run test test-sqlite test-postgres install vendor lint fix check bench system-deps clean
+.PHONY: help run serve test test-sqlite test-postgres test-deployed install vendor lint fix check bench system-deps clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-run: install vendor ## Set up, migrate SQLite, seed the demo territory, serve http://127.0.0.1:8000
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+run: install vendor ## Set up, migrate SQLite, seed the demo territory, serve http://127.0.0.1:$(PORT) with a task worker
+	PORT=$(PORT) $(BIN)/python manage.py migrate --noinput
+	PORT=$(PORT) $(BIN)/python manage.py seed_demo
+	PORT=$(PORT) $(BIN)/python manage.py run_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+serve: install vendor ## The production configuration here: gunicorn + worker on PostgreSQL (PG_URL), http://127.0.0.1:$(PORT)
+	PORT=$(PORT) PG_URL=$(PG_URL) deploy/serve-local.sh
 
 test: install vendor system-deps lint ## Run every test on SQLite, then on PostgreSQL (127.0.0.1:5432)
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
+# The production stack (gunicorn, workers) runs on PostgreSQL only: its tests run in the
+# PostgreSQL pass, against databases of their own.
 test-sqlite: install vendor
-	DATABASE_URL=$(SQLITE_TEST_URL) ENVIRONMENT=test $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	DATABASE_URL=$(SQLITE_TEST_URL) ENVIRONMENT=test $(BIN)/python -m pytest -q -m "not deployed" $(PYTEST_ARGS)
 
 test-postgres: install vendor
 	DATABASE_URL=$(PG_URL) ENVIRONMENT=test $(BIN)/python -m pytest -q $(PYTEST_ARGS)
@@ -46,7 +54,7 @@ $(VENDOR)/.stamp: Makefile
 	cd var/npm && npm pack --silent $(NPM_PACKAGES) >/dev/null
 	for tarball in var/npm/*.tgz; do tar -xzf $$tarball -C var/npm && mv var/npm/package var/npm/$$(basename $$tarball .tgz); done
 	cp var/npm/htmx.org-*/dist/htmx.min.js $(VENDOR)/htmx.min.js
-	mkdir -p $(VENDOR)/leaflet && cp -r var/npm/leaflet-*/dist/leaflet.js var/npm/leaflet-*/dist/leaflet.css var/npm/leaflet-*/dist/images $(VENDOR)/leaflet/
+	mkdir -p $(VENDOR)/leaflet && cp -r var/npm/leaflet-*/dist/leaflet.js var/npm/leaflet-*/dist/leaflet.js.map var/npm/leaflet-*/dist/leaflet.css var/npm/leaflet-*/dist/images $(VENDOR)/leaflet/
 	cp var/npm/axe-core-*/axe.min.js $(VENDOR)/axe.min.js
 	touch $@
 

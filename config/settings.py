@@ -86,7 +86,8 @@ ALLOWED_HOSTS = env_str("ALLOWED_HOSTS", "" if IS_DEPLOYED else "127.0.0.1,local
 ALLOWED_HOSTS = [host.strip() for host in ALLOWED_HOSTS.split(",") if host.strip()]
 if IS_DEPLOYED and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required in staging and production")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# `make run PORT=8010` and `make serve` pass PORT, so printed and e-mailed links follow it.
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
 
 # --- Applications ------------------------------------------------------------
 INSTALLED_APPS = [
@@ -98,6 +99,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "aiguillage.accounts",
     "aiguillage.territories",
     "aiguillage.organisations",
@@ -107,6 +110,7 @@ INSTALLED_APPS = [
     "aiguillage.referrals",
     "aiguillage.coverage",
     "aiguillage.journal",
+    "aiguillage.jobs",
     "aiguillage.ui",
 ]
 # The demo seeder is installed outside production only.
@@ -157,7 +161,11 @@ TEMPLATES = [
 _default_db = f"sqlite:///{BASE_DIR / 'var' / 'aiguillage.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", None if IS_DEPLOYED else _default_db), conn_max_age=60
+        env_str("DATABASE_URL", None if IS_DEPLOYED else _default_db),
+        conn_max_age=60,
+        # A connection kept across requests is checked before reuse: after a PostgreSQL
+        # restart the next request opens a new one instead of failing.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -197,11 +205,33 @@ USE_TZ = True
 
 # --- Static files ------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 # Front-end libraries fetched from the npm registry at install time (never committed).
 STATICFILES_DIRS = [BASE_DIR / "var" / "vendor"]
+# Uploaded import files and coverage results: the local disk in dev and on a single machine,
+# S3-compatible object storage when several machines serve (nothing stays on a web machine).
+STORAGE_BACKEND = env_str("STORAGE_BACKEND", "filesystem")
+if STORAGE_BACKEND not in {"filesystem", "s3"}:
+    raise ImproperlyConfigured("STORAGE_BACKEND must be filesystem or s3")
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+_FILE_STORAGE: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if STORAGE_BACKEND == "s3":
+    _FILE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("S3_REGION", "") or None,
+            "access_key": env_secret("S3_ACCESS_KEY", ""),
+            "secret_key": env_secret("S3_SECRET_KEY", ""),
+            # Private files: read through the application, never by a public URL.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": True,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _FILE_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -210,7 +240,9 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Collected files have a hash in their name and are cached for a year (immutable); the few
+# without one are cached for an hour.
+WHITENOISE_MAX_AGE = 3600
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
@@ -226,13 +258,22 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A stuck mail server must never hold a worker for long: the delivery is retried later.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# A message that cannot be delivered is retried with a growing delay for this long.
+EMAIL_RETRY_HOURS = env_int("EMAIL_RETRY_HOURS", 48)
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Aiguillage <ne-pas-repondre@aiguillage.localhost>"
 )
 
 # --- Security ----------------------------------------------------------------
-SESSION_COOKIE_SECURE = IS_DEPLOYED
-CSRF_COOKIE_SECURE = IS_DEPLOYED
+# Off only for `make serve`, the production configuration tried over plain HTTP on this machine.
+SECURE_COOKIES = env_bool("SECURE_COOKIES", IS_DEPLOYED)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+# Behind the reverse proxy that terminates TLS (deploy/nginx.conf sets this header).
+if IS_DEPLOYED:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", IS_DEPLOYED)
 SECURE_HSTS_SECONDS = 31536000 if IS_DEPLOYED else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = IS_DEPLOYED
@@ -262,9 +303,25 @@ LOGGING = {
 }
 
 # --- Background work -----------------------------------------------------------
-# Imports run in a background thread in dev (the page shows their progress), inline
-# in tests; production runs them the same way until a task queue is measured as needed.
-IMPORT_RUNNER = env_str("IMPORT_RUNNER", "inline" if ENVIRONMENT == "test" else "thread")
+# Imports, coverage runs, e-mails and scheduled commands are tasks (Tasks API, django-tasks),
+# stored in the database and run by `manage.py run_worker` processes. Tests run them
+# immediately (on commit) unless a test starts a real worker.
+TASK_BACKEND = env_str("TASK_BACKEND", "immediate" if ENVIRONMENT == "test" else "database")
+if TASK_BACKEND not in {"database", "immediate"}:
+    raise ImproperlyConfigured("TASK_BACKEND must be database or immediate")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASK_BACKEND == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
+# A worker writes a heartbeat this often; a task whose worker has been silent for
+# WORKER_STALE_SECONDS (killed, machine lost) is handed to another worker.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5)
+WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 60)
+# A job is tried this many times (failures and lost workers together) before it is given up.
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
 
 # --- Personal data -------------------------------------------------------------
 # People's files are anonymised this many months after their last activity.

@@ -15,3 +15,6 @@ urlpatterns = [
     path("api/v1/", api_v1_urls()),
     path("admin/", admin.site.urls),
 ]
+
+# French pages that never touch the database (503 when it is unreachable).
+handler500 = "aiguillage.ui.errors.server_error"

@@ -18,9 +18,9 @@ def fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
-def _imports_run_inline(settings):
-    """Imports run in the request's on_commit hook in tests, not in a thread."""
-    settings.IMPORT_RUNNER = "inline"
+def _files_in_a_temporary_storage(settings, tmp_path):
+    """Uploads and coverage results go to this test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -98,8 +98,8 @@ def _no_stray_database_sessions(django_db_setup, django_db_blocker):
     yield
     from django.db import connection, connections
 
-    if connection.vendor != "postgresql":
-        return
+    if connection.vendor != "postgresql" or not connection.settings_dict["NAME"].startswith("test"):
+        return  # SQLite, or a run of tests that needed no test database
     with django_db_blocker.unblock():
         with connection.cursor() as cursor:
             cursor.execute(

@@ -3,9 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template.loader import render_to_string
 
 from aiguillage.accounts.actions import normalise_email
 from aiguillage.accounts.models import Membership, Role, User
+from aiguillage.jobs.mail import queue_emails
 
 INVALID_EMAIL = "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr."
 
@@ -40,6 +42,20 @@ class EmailPasswordResetForm(PasswordResetForm):
 
     def clean_email(self) -> str:
         return normalise_email(self.cleaned_data["email"])
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict,
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """Through the task queue like every e-mail: the page answers at once, and a mail
+        server that is down delays the message instead of losing it."""
+        subject = " ".join(render_to_string(subject_template_name, context).split())
+        queue_emails(subject, render_to_string(email_template_name, context), [to_email])
 
 
 class InvitationForm(forms.Form):

@@ -8,11 +8,11 @@ carry personal data beyond a first name.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from aiguillage.accounts.models import Coordination, Invitation, Membership, Role, User
+from aiguillage.jobs.mail import queue_emails
 from aiguillage.organisations.models import JoinKind, JoinStatus, Organisation, TerritoryJoinRequest
 from aiguillage.territories.models import Territory
 
@@ -27,11 +27,7 @@ def _send(template: str, context: dict, recipients: list[str]) -> int:
         return 0
     subject = " ".join(render_to_string(f"accounts/emails/{template}_subject.txt", context).split())
     body = render_to_string(f"accounts/emails/{template}_body.txt", context)
-    messages = [
-        EmailMessage(subject, body, to=[recipient]) for recipient in sorted(set(recipients))
-    ]
-    with get_connection() as connection:
-        return connection.send_messages(messages) or 0
+    return queue_emails(subject, body, recipients)
 
 
 def _manager_emails(organisation: Organisation) -> list[str]:

@@ -96,13 +96,9 @@ def store_fragility_scores(
 
 @transaction.atomic
 def start_coverage_run(
-    *, actor: Any, territory: Territory, settings: CoverageSettings, wait: bool = False
+    *, actor: Any, territory: Territory, settings: CoverageSettings
 ) -> CoverageRun:
-    """Record a new analysis and schedule it once the transaction commits.
-
-    ``wait`` runs it in this process once committed (a command must not exit before
-    its background thread is done).
-    """
+    """Record a new analysis and have a worker compute it once the transaction commits."""
     running = CoverageRun.objects.select_for_update().filter(
         territory=territory, status__in=[CoverageRunStatus.PENDING, CoverageRunStatus.RUNNING]
     )
@@ -124,5 +120,5 @@ def start_coverage_run(
         message="En attente de démarrage",
     )
     log_event("coverage_run_started", actor=actor, obj=run, territory_id=territory.pk)
-    enqueue_coverage_run(run, wait=wait)
+    enqueue_coverage_run(run)
     return run

@@ -2,13 +2,15 @@
 
 A run's table is in the database (JSON, to list and compare runs); the per-cell
 arrays (grid, distances for every need and time window) are too big for a row and
-go to ``MEDIA_ROOT/coverage/<public id>.npz``: numpy arrays plus one JSON text,
+go to ``coverage/<public id>.npz`` in the configured storage (local disk, or object
+storage when several machines serve): numpy arrays plus one JSON text,
 read back without pickle (``allow_pickle=False``), so a file cannot run code.
 Distances are stored as float32 (millimetres at 100 km), which halves the file.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, fields
@@ -17,7 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from django.conf import settings as django_settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 from aiguillage.coverage.engine import (
     CommuneDemand,
@@ -54,6 +57,23 @@ GRID_ARRAYS = (
 
 def save_analysis(analysis: CoverageAnalysis, path: Path) -> None:
     """Write the analysis to ``path`` (an .npz file), replacing it if present."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp.npz")
+    with temporary.open("wb") as target:
+        _write_analysis(analysis, target)
+    temporary.replace(path)  # readers never see a half-written file
+
+
+def store_analysis(analysis: CoverageAnalysis, name: str) -> str:
+    """Write the analysis to the configured storage under ``name``, replacing it if present."""
+    buffer = io.BytesIO()
+    _write_analysis(analysis, buffer)
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(buffer.getvalue()))
+
+
+def _write_analysis(analysis: CoverageAnalysis, target) -> None:
     grid = analysis.grid
     meta = {
         "version": FORMAT_VERSION,
@@ -85,19 +105,18 @@ def save_analysis(analysis: CoverageAnalysis, path: Path) -> None:
     for index, distances in enumerate(analysis.straight_m.values()):
         arrays[f"distance-{index}"] = distances.astype(np.float32)
     arrays["meta"] = np.array(json.dumps(meta, ensure_ascii=False))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp.npz")
-    np.savez_compressed(temporary, **arrays)
-    temporary.replace(path)  # readers never see a half-written file
+    np.savez_compressed(target, **arrays)
 
 
-def load_analysis(path: Path) -> CoverageAnalysis:
-    """The analysis written by ``save_analysis``; ``ValueError`` if the file is unusable."""
+def load_analysis(source: Path | io.IOBase, name: str = "") -> CoverageAnalysis:
+    """The analysis written by ``save_analysis`` or ``store_analysis`` (a path or an open
+    binary file); ``ValueError`` if the file is unusable."""
+    name = name or getattr(source, "name", "")
     try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {name: data[name] for name in data.files}
+        with np.load(source, allow_pickle=False) as data:
+            arrays = {key: data[key] for key in data.files}
     except (OSError, ValueError) as error:
-        raise ValueError(f"Fichier de résultats illisible : {path.name}.") from error
+        raise ValueError(f"Fichier de résultats illisible : {Path(name).name}.") from error
     meta = json.loads(str(arrays["meta"]))
     if meta.get("version") != FORMAT_VERSION:
         raise ValueError("Fichier de résultats d'une version différente : relancez l'analyse.")
@@ -165,15 +184,16 @@ def analysis_of(run: CoverageRun) -> CoverageAnalysis:
     """The stored analysis of a finished run (``ValueError`` when its file is missing)."""
     if not run.result_file:
         raise ValueError("Cette analyse n'a pas de fichier de résultats.")
-    path = Path(django_settings.MEDIA_ROOT) / run.result_file
-    try:
-        modified = path.stat().st_mtime_ns
-    except OSError as error:
-        raise ValueError("Le fichier de résultats a disparu : relancez l'analyse.") from error
-    return _load_cached(str(path), modified)
+    # A run's file is written once, when it finishes: its name and end time identify it.
+    return _load_cached(run.result_file, run.finished_at.isoformat() if run.finished_at else "")
 
 
 @lru_cache(maxsize=CACHED_ANALYSES)
-def _load_cached(path: str, modified: int) -> CoverageAnalysis:
-    # ``modified`` is part of the key: a rewritten file is read again.
-    return load_analysis(Path(path))
+def _load_cached(name: str, finished: str) -> CoverageAnalysis:
+    try:
+        stored = default_storage.open(name, "rb")
+    except OSError as error:
+        raise ValueError("Le fichier de résultats a disparu : relancez l'analyse.") from error
+    with stored:
+        # np.load needs to seek: object storage is read into memory first.
+        return load_analysis(io.BytesIO(stored.read()), name)

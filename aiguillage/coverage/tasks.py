@@ -1,18 +1,16 @@
-"""Run a coverage analysis away from the request that asked for it, reporting progress.
+"""Run a coverage analysis on the task queue, reporting progress in the database.
 
-Same approach as place imports (``places.tasks``): a background thread in dev and
-production for now, inline (on commit) in tests, chosen by ``settings.IMPORT_RUNNER``.
+A run is computed whole by one worker (minutes at most); a worker killed mid-run leaves
+it RUNNING, and the next attempt computes it again from the start. Its per-cell results
+go to the configured storage, so any web machine draws its maps.
 """
 
 from __future__ import annotations
 
 import math
-import threading
-from pathlib import Path
 
-from django.conf import settings
-from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
+from django_tasks import task
 
 from aiguillage.coverage.engine import (
     CommuneInput,
@@ -22,7 +20,8 @@ from aiguillage.coverage.engine import (
     run_coverage,
 )
 from aiguillage.coverage.models import CoverageRun, CoverageRunStatus, FragilityIndex
-from aiguillage.coverage.storage import save_analysis
+from aiguillage.coverage.storage import store_analysis
+from aiguillage.jobs.queue import PermanentJobError, attempt_of, enqueue_on_commit, register_give_up
 from aiguillage.places.models import Place
 from aiguillage.territories.models import Territory
 
@@ -31,8 +30,8 @@ SUPPLY_MARGIN_KM = 10.0
 KM_PER_DEGREE_LATITUDE = 111.2
 
 
-def result_path(run: CoverageRun) -> Path:
-    return Path(settings.MEDIA_ROOT) / "coverage" / f"{run.public_id}.npz"
+def result_name(run: CoverageRun) -> str:
+    return f"coverage/{run.public_id}.npz"
 
 
 def supply_box(territory: Territory) -> tuple[float, float, float, float]:
@@ -111,7 +110,9 @@ def coverage_inputs(
 
 def execute_coverage_run(run_id: int) -> None:
     """Compute and store a run; idempotent (a finished run is left alone)."""
-    run = CoverageRun.objects.select_related("territory").get(pk=run_id)
+    run = CoverageRun.objects.select_related("territory").filter(pk=run_id).first()
+    if run is None:
+        raise PermanentJobError("Cette analyse n'existe plus (territoire supprimé ?).")
     if run.status in (CoverageRunStatus.DONE, CoverageRunStatus.FAILED):
         return
     territory = run.territory
@@ -142,8 +143,7 @@ def execute_coverage_run(run_id: int) -> None:
             tz=territory.tz,
             progress=report,
         )
-        path = result_path(run)
-        save_analysis(analysis, path)
+        stored_name = store_analysis(analysis, result_name(run))
         summary = analysis.summary()
         summary.pop("table")
         summary["supply_box"] = list(box)
@@ -158,35 +158,32 @@ def execute_coverage_run(run_id: int) -> None:
             message="Analyse terminée",
             summary=summary,
             table=analysis.table.to_dict(),
-            result_file=str(path.relative_to(settings.MEDIA_ROOT)),
+            result_file=stored_name,
             finished_at=timezone.now(),
             updated_at=timezone.now(),
         )
-    except Exception as error:  # the page must say the run failed rather than spin forever
-        CoverageRun.objects.filter(pk=run_id).update(
-            status=CoverageRunStatus.FAILED,
-            error=f"L'analyse a échoué : {error}",
-            finished_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
-        raise
+    except ValueError as error:  # bad input (no communes…): trying again cannot help
+        raise PermanentJobError(str(error)) from error
 
 
-def _in_thread(run_id: int) -> None:
-    close_old_connections()
-    try:
-        execute_coverage_run(run_id)
-    finally:
-        connection.close()
-
-
-def enqueue_coverage_run(run: CoverageRun, *, wait: bool = False) -> None:
-    """Run after commit: in a thread, or in this process when ``wait`` (commands) or in tests."""
-    if wait or settings.IMPORT_RUNNER == "inline":
-        transaction.on_commit(lambda: execute_coverage_run(run.pk))
-        return
-    transaction.on_commit(
-        lambda: threading.Thread(
-            target=_in_thread, args=(run.pk,), daemon=True, name=f"coverage-{run.pk}"
-        ).start()
+def _run_given_up(run_id: int, *_args, message: str) -> None:
+    CoverageRun.objects.filter(pk=run_id).exclude(status=CoverageRunStatus.DONE).update(
+        status=CoverageRunStatus.FAILED,
+        error=f"L'analyse a échoué. {message}",
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
     )
+
+
+@task()
+def compute_coverage_run(run_id: int, attempt: int = 1) -> None:
+    with attempt_of(compute_coverage_run, run_id, attempt=attempt):
+        execute_coverage_run(run_id)
+
+
+register_give_up(compute_coverage_run, _run_given_up)
+
+
+def enqueue_coverage_run(run: CoverageRun) -> None:
+    """Compute the run on a worker once the caller's transaction commits."""
+    enqueue_on_commit(compute_coverage_run, run.pk)

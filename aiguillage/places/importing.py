@@ -335,8 +335,24 @@ def _write_batch(
 
 def _reject(run: ImportRun, row: formats.ParsedRow, reasons: list[str]) -> None:
     run.rejected += 1
+    _report_rejection(run, row, reasons)
+
+
+def _report_rejection(run: ImportRun, row: formats.ParsedRow, reasons: list[str]) -> None:
     if len(run.rejections) < MAX_REPORTED_REJECTIONS:
         run.rejections.append({"line": row.line, "where": row.location, "reasons": reasons})
+
+
+def _report_again(run: ImportRun, row: formats.ParsedRow, geography: _Geography) -> None:
+    """The report lines of a row an interrupted attempt already wrote and counted."""
+    if row.record is None:
+        _report_rejection(run, row, row.errors)
+        return
+    commune, reason = geography.locate(row.record)
+    if commune is None:
+        _report_rejection(run, row, [reason])
+    elif row.record.warnings and len(run.warnings) < MAX_REPORTED_REJECTIONS:
+        run.warnings.append({"line": row.line, "where": row.location, "notes": row.record.warnings})
 
 
 def start_import(
@@ -360,11 +376,19 @@ def run_import(
     services_path: Path | None = None,
     batch_size: int | None = None,
     progress: ProgressCallback | None = None,
+    resume: bool = False,
+    merge_next: bool = False,
 ) -> ImportRun:
-    """Read ``path`` and write its places batch by batch; every row ends imported or rejected."""
+    """Read ``path`` and write its places batch by batch; every row ends imported or rejected.
+
+    ``resume`` continues an interrupted run: the rows its committed batches counted
+    (``run.processed``) are read again only to rebuild the report, never written or counted.
+    ``merge_next`` ends in MERGING instead of DONE: the caller merges duplicates next.
+    """
     batch_size = batch_size or settings.IMPORT_BATCH_SIZE
+    done_before = run.processed if resume else 0
     run.status = ImportStatus.RUNNING
-    run.started_at = timezone.now()
+    run.started_at = run.started_at if done_before else timezone.now()
     with _cycle_collector_paused():
         try:
             loaded = formats.open_file(path)
@@ -374,6 +398,10 @@ def run_import(
             geography = _Geography(run.territory)
             writers = _Writers()
             rows = formats.read_places(loaded, run.file_format, services_path=services_path)
+            if done_before:
+                run.rejections, run.warnings = [], []
+                for row in islice(rows, done_before):
+                    _report_again(run, row, geography)
             for batch in _batches(rows, batch_size):
                 with transaction.atomic():
                     _write_batch(run, batch, geography, writers)
@@ -389,7 +417,7 @@ def run_import(
             run.finished_at = timezone.now()
             run.save()
             return run
-    run.status = ImportStatus.DONE
+    run.status = ImportStatus.MERGING if merge_next else ImportStatus.DONE
     run.finished_at = timezone.now()
     run.save()
     log_event(

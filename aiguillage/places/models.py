@@ -260,6 +260,8 @@ class PlaceChange(models.Model):
 class ImportStatus(models.TextChoices):
     PENDING = "pending", "En attente"
     RUNNING = "running", "En cours"
+    # Rows are written; duplicates among the territory's places are being merged.
+    MERGING = "merging", "Fusion des doublons en cours"
     DONE = "done", "Terminé"
     FAILED = "failed", "Échec"
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from aiguillage.accounts.models import Membership, Role
 from aiguillage.accounts.notifications import absolute_url
+from aiguillage.jobs.mail import queue_emails
 from aiguillage.organisations.models import Organisation
 from aiguillage.referrals import rules
 from aiguillage.referrals.models import Referral, ReferralStatus, ReferralStatusChange
@@ -27,9 +27,7 @@ def _send(template: str, context: dict, recipients: list[str]) -> int:
     subject = render_to_string(f"referrals/emails/{template}_subject.txt", context)
     subject = " ".join(subject.split())
     body = render_to_string(f"referrals/emails/{template}_body.txt", context)
-    messages = [EmailMessage(subject, body, to=[to]) for to in sorted(set(recipients))]
-    with get_connection() as connection:
-        return connection.send_messages(messages) or 0
+    return queue_emails(subject, body, recipients)
 
 
 def _member_emails(organisation: Organisation) -> list[str]:

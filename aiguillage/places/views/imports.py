@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,7 +15,7 @@ from aiguillage.places import formats
 from aiguillage.places.dedup_actions import undo_merge
 from aiguillage.places.importing import start_import
 from aiguillage.places.models import ImportRun, ImportStatus, PlaceMerge
-from aiguillage.places.tasks import enqueue_import
+from aiguillage.places.tasks import enqueue_import, store_upload
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -53,18 +50,6 @@ class ImportForm(forms.Form):
         return upload
 
 
-def _save_upload(upload) -> str:
-    folder = settings.MEDIA_ROOT / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    # The stored name never reuses the uploaded name as a path (no traversal, no clash).
-    suffix = "".join(c for c in upload.name.rsplit(".", 1)[-1].lower() if c.isalnum())[:8]
-    target = folder / f"{uuid.uuid4().hex}.{suffix or 'dat'}"
-    with target.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return str(target)
-
-
 def import_page(request: HttpRequest) -> HttpResponse:
     territories = coordinated_territories(request.user)
     if not territories:
@@ -77,13 +62,13 @@ def import_page(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         territory = next(t for t in territories if t.slug == form.cleaned_data["territory"])
-        path = _save_upload(form.cleaned_data["file"])
+        file_name = store_upload(form.cleaned_data["file"])
         services = form.cleaned_data.get("services_file")
-        services_path = _save_upload(services) if services else None
+        services_name = store_upload(services) if services else None
         run = start_import(
             actor=request.user, filename=form.cleaned_data["file"].name, territory=territory
         )
-        enqueue_import(run, path, services_path)
+        enqueue_import(run, file_name, services_name)
         return redirect("places:import_detail", public_id=run.public_id)
     runs = ImportRun.objects.filter(territory__in=territories).select_related("territory")[:20]
     return render(
@@ -105,7 +90,7 @@ def import_detail(request: HttpRequest, public_id) -> HttpResponse:
     context = {
         "run": run,
         "page": page,
-        "running": run.status in (ImportStatus.PENDING, ImportStatus.RUNNING),
+        "running": run.status in (ImportStatus.PENDING, ImportStatus.RUNNING, ImportStatus.MERGING),
         "format_label": formats.FORMATS.get(run.file_format, run.file_format),
     }
     if request.htmx and request.GET.get("fragment") == "progress":

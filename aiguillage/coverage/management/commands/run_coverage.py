@@ -45,7 +45,6 @@ class Command(BaseCommand):
                     actor=None,
                     territory=item,
                     settings=CoverageSettings.from_dict(latest.settings),
-                    wait=True,
                 )
             except CoverageError as error:
                 self.stdout.write(f"{item.name} : {error}")

@@ -9,14 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 from faker import Faker
 
 from aiguillage.accounts.models import Coordination, Membership, Role, User
 from aiguillage.demo import catalogue
+from aiguillage.jobs.mail import emails_discarded
 from aiguillage.organisations.models import Organisation, OrganisationKind
 from aiguillage.people.actions import create_person
 from aiguillage.people.rules import CONSENT_EXPLANATION
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         self._seed_accounts()
         self._seed_fragility_scores()
         # The demo's referral e-mails go nowhere: their recipients are fictional.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        with emails_discarded():
             self._seed_referrals()
         self._seed_assessments()
         self._print_logins()
@@ -562,4 +563,4 @@ class Command(BaseCommand):
             ("equipe@demo.aiguillage.fr", "équipe Aiguillage (administration)"),
         ):
             self.stdout.write(f"  {email:45} {role}")
-        self.stdout.write("Ouvrez http://127.0.0.1:8000")
+        self.stdout.write(f"Ouvrez {settings.SITE_URL}")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class JobsConfig(AppConfig):
+    name = "aiguillage.jobs"
+    verbose_name = "Tâches de fond"
+    default_auto_field = "django.db.models.BigAutoField"
