@@ -7,6 +7,8 @@ killed mid-run hands it to another one.
 
 from __future__ import annotations
 
+import argparse
+
 from django.core.management import get_commands
 from django.core.management.base import BaseCommand, CommandError
 
@@ -18,7 +20,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("name", help="nom de la commande (voir deploy/schedule)")
-        parser.add_argument("arguments", nargs="*", help="ses options, par ex. --wet-run")
+        # REMAINDER: the command's own options (--wet-run…) are passed on, not parsed here.
+        parser.add_argument("arguments", nargs=argparse.REMAINDER, help="ses options")
 
     def handle(self, *args, name: str, arguments: list[str], **options) -> None:
         if name not in get_commands():
