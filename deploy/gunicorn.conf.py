@@ -29,3 +29,6 @@ errorlog = "-"
 # Paths without their query string: a search can carry a commune, never a log line.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 proc_name = "aiguillage-web"
+# systemd (or the container runtime) manages the processes through signals; a control socket
+# in the home directory would also clash between two servers on one machine.
+control_socket_disable = True
