@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 import socket
 
+import boto3
 import pytest
 from aiosmtpd.controller import Controller
+from moto.server import ThreadedMotoServer
 
 from tests import factories
 
@@ -145,3 +148,46 @@ def smtp_server(settings):
     settings.EMAIL_TIMEOUT = 5
     yield handler
     controller.stop()
+
+
+# --- Object storage: moto's S3-compatible server, as several machines would use ---------
+CREDENTIALS = {"aws_access_key_id": "essai", "aws_secret_access_key": "essai-secret"}
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(settings, s3_endpoint, tmp_path):
+    name = f"aiguillage-{secrets.token_hex(4)}"
+    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="eu-west-3", **CREDENTIALS)
+    client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
+    settings.MEDIA_ROOT = tmp_path / "never-used"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": name,
+                "endpoint_url": s3_endpoint,
+                "region_name": "eu-west-3",
+                "access_key": CREDENTIALS["aws_access_key_id"],
+                "secret_key": CREDENTIALS["aws_secret_access_key"],
+                "default_acl": "private",
+                "file_overwrite": True,
+            },
+        },
+    }
+
+    def keys() -> list[str]:
+        listing = client.list_objects_v2(Bucket=name)
+        return sorted(item["Key"] for item in listing.get("Contents", []))
+
+    yield keys
+    assert not settings.MEDIA_ROOT.exists(), "a file was written on the web machine's disk"
