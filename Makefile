@@ -58,10 +58,13 @@ $(VENDOR)/.stamp: Makefile
 	cp var/npm/axe-core-*/axe.min.js $(VENDOR)/axe.min.js
 	touch $@
 
-system-deps: ## Debian's Chromium for the browser tests (installed when missing and run as root).
+system-deps: ## Debian's Chromium (browser tests) and systemd-analyze (unit checks), installed when missing and run as root.
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core fonts-noto-color-emoji; \
 	  else echo "Installez Chromium : sudo apt-get install chromium"; exit 1; fi; fi
+	@if ! command -v systemd-analyze >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd; \
+	  else echo "Installez systemd (systemd-analyze) : sudo apt-get install systemd"; exit 1; fi; fi
 
 lint: install ## ruff lint and format check, missing migrations.
 	$(BIN)/ruff check .

@@ -73,7 +73,14 @@ class ProductionStack:
             "PYTHONUNBUFFERED": "1",
             **extra_env,
         }
-        for name in ("TASK_BACKEND", "EMAIL_BACKEND", "PORT", "SITE_URL"):
+        # Nothing of the test process leaks in (browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
+        for name in (
+            "TASK_BACKEND",
+            "EMAIL_BACKEND",
+            "PORT",
+            "SITE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        ):
             self.env.pop(name, None)
 
     # --- database --------------------------------------------------------------

@@ -67,6 +67,29 @@ def upload(session: requests.Session, base: str, content: bytes, name: str) -> s
     return re.search(r"/espace/imports/([0-9a-f-]{36})/", response.headers["Location"]).group(1)
 
 
+def start_coverage_run(
+    session: requests.Session, base: str, *, cell_size_m: int
+) -> tuple[str, str]:
+    """Launch an analysis from the coverage page; returns the run's public id and URL."""
+    page = session.get(f"{base}/espace/couverture/{TERRITORY}/", timeout=30)
+    started = session.post(
+        f"{base}/espace/couverture/{TERRITORY}/lancer/",
+        data={
+            "cell_size_m": str(cell_size_m),
+            "distance_basis": "route",
+            "detour_factor": "1,3",
+            "uncovered_beyond_km": "5",
+            "csrfmiddlewaretoken": csrf_token(page.text),
+        },
+        headers={"Referer": page.url},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert started.status_code == 302
+    url = started.headers["Location"]
+    return url.rstrip("/").rsplit("/", 1)[1], url
+
+
 def import_state(stack, public_id: str) -> dict:
     columns = ("status", "total", "processed", "created", "updated", "unchanged", "rejected")
     row = stack.sql(
@@ -164,22 +187,7 @@ def test_a_coordinators_day_on_the_production_stack(stack, smtp):
     assert "Terminé" in report and "270 lieux créés" in report
 
     # A coverage run, computed by the worker.
-    page = session.get(f"{base}/espace/couverture/{TERRITORY}/", timeout=30)
-    started = session.post(
-        f"{base}/espace/couverture/{TERRITORY}/lancer/",
-        data={
-            "cell_size_m": "500",
-            "distance_basis": "route",
-            "detour_factor": "1,3",
-            "uncovered_beyond_km": "5",
-            "csrfmiddlewaretoken": csrf_token(page.text),
-        },
-        headers={"Referer": page.url},
-        allow_redirects=False,
-        timeout=30,
-    )
-    assert started.status_code == 302
-    run_id = started.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+    run_id, run_url = start_coverage_run(session, base, cell_size_m=500)
     wait_until(
         lambda: (
             stack.sql("SELECT status FROM coverage_coveragerun WHERE public_id = %s", [run_id])
@@ -188,7 +196,7 @@ def test_a_coordinators_day_on_the_production_stack(stack, smtp):
         timeout=240,
         what="the coverage run",
     )
-    result = session.get(base + started.headers["Location"], timeout=30)
+    result = session.get(base + run_url, timeout=30)
     assert result.status_code == 200 and 'id="tableau"' in result.text
     stack.stop_all()
 
@@ -314,4 +322,26 @@ def test_a_database_restart_gives_a_french_503_then_recovers_by_itself(stack):
         "base_de_donnees"
     ] == {"ok": True}
     relay.cut()
+    stack.stop_all()
+
+
+def test_a_coverage_run_survives_its_worker_killed_with_kill_9(stack):
+    base = stack.start_web("web-coverage", processes=1)
+    stack.start_worker("worker-c")
+    session = logged_in_session(base, COORDINATOR)
+    run_id, run_url = start_coverage_run(session, base, cell_size_m=200)
+
+    def state() -> tuple:
+        query = "SELECT status, progress FROM coverage_coveragerun WHERE public_id = %s"
+        return stack.sql(query, [run_id])[0]
+
+    wait_until(lambda: state()[0] == "running", timeout=60, what="the run to start")
+    stack.kill("worker-c", signal.SIGKILL)
+    assert state()[0] == "running"
+
+    stack.start_worker("worker-d")
+    wait_until(lambda: state()[0] in ("done", "failed"), timeout=240, what="the run to end")
+    assert state() == ("done", 100)
+    result = session.get(base + run_url, timeout=30)
+    assert result.status_code == 200 and 'id="tableau"' in result.text
     stack.stop_all()

@@ -40,14 +40,21 @@ class ImportForm(forms.Form):
         self.fields["territory"].choices = [(t.slug, t.name) for t in territories]
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                "Ce fichier dépasse 50 Mo : découpez-le ou importez-le en ligne de commande."
-            )
-        if upload.size == 0:
-            raise forms.ValidationError("Ce fichier est vide.")
-        return upload
+        return _checked_size(self.cleaned_data["file"])
+
+    def clean_services_file(self):
+        upload = self.cleaned_data.get("services_file")
+        return _checked_size(upload) if upload else upload
+
+
+def _checked_size(upload):
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(
+            "Ce fichier dépasse 50 Mo : découpez-le ou importez-le en ligne de commande."
+        )
+    if upload.size == 0:
+        raise forms.ValidationError("Ce fichier est vide.")
+    return upload
 
 
 def import_page(request: HttpRequest) -> HttpResponse:
