@@ -3,6 +3,10 @@
 ``make bench`` runs it. ``--quick`` runs small sizes to check that everything works; it
 prints the figures but leaves docs/benchmarks.md alone. The hand-written analysis between
 the ANALYSIS markers of docs/benchmarks.md is kept when the figures are rewritten.
+
+Then the load benchmark of the production server and the memory of the search index
+(PostgreSQL only) rewrite docs/benchmarks-load.md the same way; ``--load-only`` runs just
+those two.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import Any
 
 import psycopg
 
-from bench import database, import_bench, search_bench
+from bench import database, import_bench, index_memory, load_bench, search_bench
 
 DOC_PATH = database.REPO / "docs" / "benchmarks.md"
 ANALYSIS_START = "<!-- ANALYSIS: kept by bench.run_all -->"
@@ -303,6 +307,39 @@ def print_summary(search: Sequence[dict[str, Any]], imports: Sequence[dict[str, 
     print(_checks(search, imports))
 
 
+def run_module(module: str, *, quick: bool) -> dict[str, Any]:
+    """A benchmark that picks its own database (PostgreSQL), in its own process."""
+    database.WORK_DIR.mkdir(parents=True, exist_ok=True)
+    size = "quick" if quick else "full"
+    out = database.WORK_DIR / f"{module.removeprefix('bench.')}-{size}.json"
+    out.unlink(missing_ok=True)
+    command = [sys.executable, "-m", module, "--json", str(out)]
+    if quick:
+        command.append("--quick")
+    completed = subprocess.run(command, cwd=database.REPO, check=False)
+    if completed.returncode != 0 or not out.exists():
+        raise SystemExit(f"{module} a échoué (code {completed.returncode})")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def load_benchmarks(*, quick: bool) -> None:
+    """The production server under load, then the memory of the search index; in full mode
+    their figures rewrite docs/benchmarks-load.md (its analysis is kept)."""
+    clock = time.perf_counter()
+    load = run_module("bench.load_bench", quick=quick)
+    memory = run_module("bench.index_memory", quick=quick)
+    minutes = (time.perf_counter() - clock) / 60
+    print()
+    load_bench.print_result(load)
+    index_memory.print_result(memory)
+    if quick:
+        print("\nMode --quick : docs/benchmarks-load.md n'est pas réécrit.")
+        return
+    text = load_bench.render_doc(load, memory, machine(), minutes=minutes)
+    load_bench.DOC_PATH.write_text(text, encoding="utf-8")
+    print(f"\n{load_bench.DOC_PATH.relative_to(database.REPO)} réécrit ({minutes:.1f} min).")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Tous les benchmarks des lieux.")
     parser.add_argument(
@@ -311,7 +348,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--backend", action="append", choices=database.BACKENDS, help="une base seulement"
     )
+    parser.add_argument(
+        "--load-only",
+        action="store_true",
+        help="seulement la charge du serveur et la mémoire de l'index (docs/benchmarks-load.md)",
+    )
     args = parser.parse_args(argv)
+    if not args.load_only:
+        places_benchmarks(args)
+    # Both run on PostgreSQL, the production database: skipped when only SQLite is asked for.
+    if args.load_only or not args.backend or "postgresql" in args.backend:
+        load_benchmarks(quick=args.quick)
+    return 0
+
+
+def places_benchmarks(args: argparse.Namespace) -> None:
+    """Search and import on each database, then the coverage and assessment pages."""
     backends = args.backend or list(database.BACKENDS)
     started, clock = datetime.now(), time.perf_counter()
     load_before = os.getloadavg()
@@ -323,7 +375,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_summary(search, imports)
     if args.quick:
         print("\nMode --quick : docs/benchmarks.md n'est pas réécrit.")
-        return 0
+        return
     text = render(
         search,
         imports,
@@ -341,7 +393,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     coverage = re.sub(r"(?m)^(#+) ", r"#\1 ", coverage_doc.read_text(encoding="utf-8"))
     DOC_PATH.write_text(text.rstrip() + "\n\n" + coverage, encoding="utf-8")
     print(f"\n{DOC_PATH.relative_to(database.REPO)} réécrit ({seconds / 60:.1f} min).")
-    return 0
 
 
 if __name__ == "__main__":
