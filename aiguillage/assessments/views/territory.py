@@ -6,8 +6,6 @@ small counts masked. The CSV export says exactly what the page says.
 
 from __future__ import annotations
 
-import csv
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,6 +14,7 @@ from aiguillage.accounts.permissions import get_territory_for_coordinator
 from aiguillage.assessments import rules
 from aiguillage.assessments.actions import current_referential
 from aiguillage.assessments.models import Assessment
+from aiguillage.csv_cells import csv_download
 from aiguillage.journal.actions import log_event
 from aiguillage.territories.models import Territory
 
@@ -67,11 +66,9 @@ def assessment_stats_csv(request: HttpRequest, slug: str) -> HttpResponse:
     territory = get_territory_for_coordinator(request.user, slug)
     tables, _ = _tables(territory)
     log_event("assessment_stats_exported", actor=request.user, territory_id=territory.pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"diagnostics-{territory.slug}-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # Excel reads UTF-8 only with a BOM
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_download(
+        f"diagnostics-{territory.slug}-{timezone.localdate():%Y-%m-%d}.csv"
+    )
     writer.writerow(["tableau", "ligne", "typologie", "nombre", "part de la ligne"])
     for table in tables:
         for row in [*table.rows, table.total]:

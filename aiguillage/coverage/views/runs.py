@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import uuid
 from urllib.parse import urlencode
 
@@ -31,6 +30,7 @@ from aiguillage.coverage.models import CoverageRun, FragilityIndex, FragilitySou
 from aiguillage.coverage.observed import observed_demand
 from aiguillage.coverage.permissions import get_run_for_user, get_territory_for_coverage
 from aiguillage.coverage.storage import analysis_of, table_from_dict
+from aiguillage.csv_cells import csv_download
 from aiguillage.journal.actions import log_event
 
 RUNS_LISTED = 30
@@ -181,12 +181,8 @@ def run_csv(request: HttpRequest, slug: str, public_id) -> HttpResponse:
     need_labels = dict(TableForm(None, settings=settings).fields["besoin"].choices)
     window_labels = {window.code: window.label for window in settings.windows}
     log_event("coverage_exported", actor=request.user, obj=run, territory_id=run.territory_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     day = timezone.localtime(run.created_at).date()
-    filename = f"couverture-{run.territory.slug}-{day:%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # Excel reads UTF-8 only with a BOM
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_download(f"couverture-{run.territory.slug}-{day:%Y-%m-%d}.csv")
     writer.writerow(table.csv_header())
     writer.writerows(table.csv_rows(need_labels, window_labels))
     return response

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TextIO
 
+from aiguillage.csv_cells import safe_dict
 from aiguillage.places.formats.common import (
     CHOICES,
     INSEE_CODE,
@@ -110,7 +111,8 @@ def write_standard_csv(
     writer.writeheader()
     count = 0
     for record in records:
-        writer.writerow(standard_row(record, place_id=place_id(record), default_date=fallback_date))
+        row = standard_row(record, place_id=place_id(record), default_date=fallback_date)
+        writer.writerow(safe_dict(row))
         count += 1
     return count
 

@@ -4,7 +4,6 @@ Small counts are masked; the CSV export says the same as the page."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.db.models import Exists, OuterRef
@@ -13,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from aiguillage.accounts.permissions import get_territory_for_coordinator
+from aiguillage.csv_cells import csv_download
 from aiguillage.journal.actions import log_event
 from aiguillage.organisations.models import OrganisationKind
 from aiguillage.referrals import rules
@@ -95,11 +95,9 @@ def referral_stats_csv(request: HttpRequest, slug: str) -> HttpResponse:
     territory = get_territory_for_coordinator(request.user, slug)
     data = _statistics(territory, timezone.now())
     log_event("referral_stats_exported", actor=request.user, territory_id=territory.pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"orientations-{territory.slug}-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # Excel reads UTF-8 only with a BOM
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_download(
+        f"orientations-{territory.slug}-{timezone.localdate():%Y-%m-%d}.csv"
+    )
     writer.writerow(["tableau", "mois ou origine", "destination", "indicateur", "valeur"])
     monthly = [*data["months"], ("Total", data["total"])] if data["months"] else []
     for month, cells in monthly:
