@@ -79,6 +79,15 @@ _DEV_SECRET = "dev-only-secret-key-never-used-in-production-0123456789abcdef"
 SECRET_KEY = env_secret("SECRET_KEY", None if IS_DEPLOYED else _DEV_SECRET)
 if IS_DEPLOYED and SECRET_KEY == _DEV_SECRET:
     raise ImproperlyConfigured("The development SECRET_KEY is refused in staging and production")
+# A weak key lets anyone forge sessions and password-reset links: refused, not just warned
+# about (the same bar as Django's security.W009).
+if IS_DEPLOYED and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak: use 50 or more random characters "
+        "(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
+    )
 DEBUG = env_bool("DEBUG", not IS_DEPLOYED)
 if IS_DEPLOYED and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in staging and production")
@@ -118,6 +127,8 @@ if not IS_DEPLOYED:
     INSTALLED_APPS.append("aiguillage.demo")
 
 MIDDLEWARE = [
+    # Before anything reads the query string: too many fields get a French 400.
+    "aiguillage.ui.middleware.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -83,6 +83,13 @@ def invite_colleague(
     """Invite ``email`` into ``organisation``; a pending invitation to that address is resent."""
     email = _checked_email(email)
     role = _checked_role(role)
+    # Nobody joins a structure on their own word: a coordinator or staff member inviting
+    # themselves would read the files of the people the structure follows.
+    if email == normalise_email(actor.email):
+        raise AccountError(
+            "Vous ne pouvez pas vous inviter vous-même : un ou une responsable de la structure "
+            "doit le faire."
+        )
     if Membership.objects.filter(organisation=organisation, user__email=email).exists():
         raise AccountError("Cette personne fait déjà partie de la structure.")
     pending = (
@@ -163,6 +170,11 @@ def _lock_usable(invitation: Invitation) -> Invitation:
 
 
 def _join(invitation: Invitation, user: User) -> Membership:
+    if invitation.invited_by_id == user.pk:
+        raise AccountError(
+            "Vous ne pouvez pas accepter une invitation que vous avez envoyée : un ou une "
+            "responsable de la structure doit vous inviter."
+        )
     membership = Membership.objects.create(
         user=user, organisation=invitation.organisation, role=invitation.role
     )
@@ -176,6 +188,8 @@ def _join(invitation: Invitation, user: User) -> Membership:
         territory_id=invitation.organisation.territory_id,
         data={"organisation": str(invitation.organisation.public_id), "role": invitation.role},
     )
+    # Managers are told of every new member: an unexpected one is noticed.
+    transaction.on_commit(lambda: notifications.send_new_member(membership.pk))
     return membership
 
 

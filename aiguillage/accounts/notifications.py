@@ -71,6 +71,35 @@ def send_invitation(invitation_id: int) -> int:
     return _send("invitation", context, [invitation.email])
 
 
+def send_new_member(membership_id: int) -> int:
+    """Every manager of the structure (but the newcomer) learns who joined, by whose invitation."""
+    membership = (
+        Membership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
+    )
+    if membership is None:
+        return 0
+    invitation = (
+        Invitation.objects.select_related("invited_by")
+        .filter(organisation=membership.organisation, accepted_by=membership.user)
+        .order_by("-accepted_at")
+        .first()
+    )
+    context = {
+        "membership": membership,
+        "organisation": membership.organisation,
+        "inviter_name": invitation.invited_by.display_name if invitation else "",
+        "url": absolute_url(
+            reverse("organisations:organisation_detail", args=[membership.organisation.public_id])
+        ),
+    }
+    managers = [
+        email
+        for email in _manager_emails(membership.organisation)
+        if email != membership.user.email
+    ]
+    return _send("new_member", context, managers)
+
+
 def _join_request(join_request_id: int) -> TerritoryJoinRequest | None:
     return (
         TerritoryJoinRequest.objects.select_related("organisation", "territory", "created_by")

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.template.loader import render_to_string
 
 
 def _tile_origin() -> str:
@@ -39,3 +40,27 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+class RequestLimitsMiddleware:
+    """A query string with more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS gets a French 400.
+
+    Django would refuse it too, but only when something reads ``request.GET``, and in
+    DEBUG its error page reads it again and fails with a 500. Counting the separators
+    reads nothing.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        query = request.META.get("QUERY_STRING", "")
+        if limit is not None and query and query.count("&") + 1 > limit:
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"erreur": f"Trop de paramètres dans l'adresse (plus de {limit})."},
+                    status=400,
+                )
+            return HttpResponseBadRequest(render_to_string("ui/error.html", {"bad_request": True}))
+        return self.get_response(request)

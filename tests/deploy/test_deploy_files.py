@@ -491,3 +491,27 @@ def test_manage_sh_runs_a_command_with_the_environment_file(tmp_path):
     assert result.stdout.strip().splitlines()[-1] == (
         "Aiguillage <ne-pas-repondre@aiguillage.example.fr> a-secret-read-from-its-file"
     )
+
+
+def test_the_image_build_settings_load_with_the_production_checks(tmp_path):
+    """The Dockerfile's collectstatic step runs the production settings: they must accept it."""
+    text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    line = next(
+        line for line in text.splitlines() if line.startswith("RUN") and "collectstatic" in line
+    )
+    assignments = dict(re.findall(r"([A-Z_]+)=(\S+)", line.split("python manage.py")[0]))
+    assert assignments["ENVIRONMENT"] == "production"
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={
+            **os.environ,
+            **assignments,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "NUMBA_CACHE_DIR": str(tmp_path / "numba"),
+        },
+        cwd=REPOSITORY_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]

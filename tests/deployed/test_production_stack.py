@@ -10,11 +10,14 @@ import random
 import re
 import secrets
 import signal
+import subprocess
+import sys
 import time
 
 import pytest
 import requests
 
+from aiguillage.shared_data import REPOSITORY_ROOT
 from tests.deployed.stack import (
     TcpRelay,
     csrf_token,
@@ -345,3 +348,21 @@ def test_a_coverage_run_survives_its_worker_killed_with_kill_9(stack):
     result = session.get(base + run_url, timeout=30)
     assert result.status_code == 200 and 'id="tableau"' in result.text
     stack.stop_all()
+
+
+@pytest.mark.parametrize(
+    "secret",
+    ["court", "a" * 60, "django-insecure-" + "x1y2z3" * 10],
+    ids=["short", "repetitive", "django-insecure"],
+)
+def test_a_weak_secret_key_stops_startup(stack, secret):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=REPOSITORY_ROOT,
+        env={**stack.env, "SECRET_KEY": secret},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak" in result.stderr

@@ -111,8 +111,10 @@ def write_standard_csv(
     writer.writeheader()
     count = 0
     for record in records:
-        row = standard_row(record, place_id=place_id(record), default_date=fallback_date)
-        writer.writerow(safe_dict(row))
+        row = safe_dict(standard_row(record, place_id=place_id(record), default_date=fallback_date))
+        # The apostrophe that neutralises a formula must not push the résumé past its limit.
+        row["presentation_resume"] = truncate_resume(row["presentation_resume"])
+        writer.writerow(row)
         count += 1
     return count
 

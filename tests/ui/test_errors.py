@@ -1,0 +1,56 @@
+"""Error pages are in French, never a raw 500, and never touch the database for a 5xx."""
+
+from __future__ import annotations
+
+import json
+
+from django.test import RequestFactory
+
+from aiguillage.ui.errors import server_error
+
+TOO_MANY = "&".join(f"critere{index}=1" for index in range(1_001))
+
+
+def test_more_than_a_thousand_parameters_get_a_french_400_page(client, db):
+    response = client.get(f"/lieux/?{TOO_MANY}")
+    assert response.status_code == 400
+    assert "Demande illisible" in response.content.decode()
+
+
+def test_more_than_a_thousand_parameters_get_a_json_400_on_the_api(client, db):
+    response = client.get(f"/api/v1/lieux?{TOO_MANY}")
+    assert response.status_code == 400
+    assert "Trop de paramètres" in response.json()["erreur"]
+
+
+def test_a_thousand_parameters_are_still_read(client, db):
+    just_enough = "&".join(f"critere{index}=1" for index in range(1_000))
+    assert client.get(f"/lieux/?{just_enough}").status_code == 200
+
+
+def test_a_missing_page_says_so_in_french(client, db, settings):
+    settings.DEBUG = False
+    response = client.get("/nexiste-pas/")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
+
+
+def test_a_refused_page_says_so_in_french(client, db, owner, settings):
+    settings.DEBUG = False
+    client.force_login(owner)
+    response = client.get("/espace/imports/")
+    assert response.status_code == 403
+    assert "Accès réservé" in response.content.decode()
+    assert "Réservé à la coordination du territoire." in response.content.decode()
+
+
+def test_an_unexpected_error_gets_a_french_500_page_without_the_database(
+    db, django_assert_num_queries
+):
+    request = RequestFactory().get("/lieux/")
+    with django_assert_num_queries(0):
+        response = server_error(request)
+    assert response.status_code == 500
+    assert "Une erreur est survenue" in response.content.decode()
+    api = server_error(RequestFactory().get("/api/v1/lieux"))
+    assert api.status_code == 500 and "Erreur interne" in json.loads(api.content)["detail"]
