@@ -134,6 +134,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "aiguillage.accounts.middleware.IdleSessionMiddleware",
+    "aiguillage.ui.middleware.NoStoreForSignedInMiddleware",
     # Deny by default: every view needs a login unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -292,6 +294,8 @@ SECURE_HSTS_PRELOAD = IS_DEPLOYED
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_AGE = 60 * 60 * 10
+# A session unused this long ends (accounts.middleware.IdleSessionMiddleware).
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)
 X_FRAME_OPTIONS = "DENY"
 
 # --- Map ---------------------------------------------------------------------

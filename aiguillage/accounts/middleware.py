@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, resolve_url
 
 from aiguillage.accounts.models import Coordination, Membership
 
@@ -39,3 +44,35 @@ class CurrentMembershipMiddleware:
                 request.territory = coordination.territory
             request.is_coordinator = coordination is not None or user.is_staff
         return self.get_response(request)
+
+
+IDLE_KEY = "last_activity"
+# The stored time moves at most this often: no session write on every request.
+IDLE_RESOLUTION_SECONDS = 60
+
+
+class IdleSessionMiddleware:
+    """A session left unused for SESSION_IDLE_MINUTES ends: a phone forgotten on a desk
+    does not keep a social worker's files open. The next page asks to log in again and
+    says why."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(IDLE_KEY, now)
+            if now - last > settings.SESSION_IDLE_MINUTES * 60:
+                logout(request)
+                query = urlencode({"next": request.get_full_path(), "inactif": "1"})
+                return redirect(f"{resolve_url(settings.LOGIN_URL)}?{query}")
+            if now - last >= IDLE_RESOLUTION_SECONDS or IDLE_KEY not in request.session:
+                request.session[IDLE_KEY] = now  # a session older than this rule
+
+        return self.get_response(request)
+
+
+def start_idle_clock(sender, request: HttpRequest, user, **kwargs) -> None:
+    """At login the clock starts, saved with the new session (no extra write later)."""
+    request.session[IDLE_KEY] = int(time.time())
