@@ -6,6 +6,7 @@ production, missing variables stop startup and dev defaults are refused.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from pathlib import Path
@@ -110,6 +111,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "aiguillage.accounts",
     "aiguillage.territories",
     "aiguillage.organisations",
@@ -143,6 +145,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "aiguillage.accounts.middleware.CurrentMembershipMiddleware",
     "aiguillage.ui.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its French page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Deployed instances serve static files themselves; runserver does it in dev and tests.
@@ -199,6 +203,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: a locked-out account or address is refused before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Brute force: after LOGIN_FAILURE_LIMIT failed logins on one account, or from one address,
+# both wait LOGIN_LOCKOUT_MINUTES (staff can lift it in the admin, « Access attempts »).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The login form's field is « username » (it holds the e-mail address).
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "aiguillage.accounts.forms.login_username"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+# How many reverse proxies append to X-Forwarded-For in front of the application (nginx: 1).
+# The client's address is the entry they added; without a proxy, REMOTE_ADDR.
+PROXY_COUNT = env_int("PROXY_COUNT", 1 if IS_DEPLOYED else 0)
+AXES_CLIENT_IP_CALLABLE = "aiguillage.accounts.forms.client_address"
+AXES_VERBOSE = False
+# A reset link is sent at most this many times an hour to one address.
+PASSWORD_RESETS_PER_HOUR = env_int("PASSWORD_RESETS_PER_HOUR", 3)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "ui:home"
 LOGOUT_REDIRECT_URL = "ui:home"

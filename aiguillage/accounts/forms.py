@@ -1,13 +1,20 @@
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from aiguillage.accounts.actions import normalise_email
 from aiguillage.accounts.models import Membership, Role, User
 from aiguillage.jobs.mail import queue_emails
+from aiguillage.journal.actions import log_event
+from aiguillage.journal.models import JournalEntry
 
 INVALID_EMAIL = "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr."
 
@@ -32,6 +39,25 @@ class EmailAuthenticationForm(AuthenticationForm):
         return normalise_email(self.cleaned_data["username"])
 
 
+def login_username(request, credentials: dict) -> str:
+    """The account a login attempt is counted against (django-axes): its normalised e-mail."""
+    credentials = credentials or {}
+    return normalise_email(credentials.get("username") or credentials.get("email") or "")
+
+
+def client_address(request) -> str:
+    """The client's address: the entry our reverse proxies added to X-Forwarded-For.
+
+    Earlier entries come from the client and can be forged; without a proxy, REMOTE_ADDR.
+    """
+    count = settings.PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if count and len(forwarded) >= count:
+        return forwarded[-count]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 class EmailPasswordResetForm(PasswordResetForm):
     email = forms.EmailField(
         label="Adresse e-mail",
@@ -54,6 +80,17 @@ class EmailPasswordResetForm(PasswordResetForm):
     ) -> None:
         """Through the task queue like every e-mail: the page answers at once, and a mail
         server that is down delays the message instead of losing it."""
+        # At most PASSWORD_RESETS_PER_HOUR links an hour to one address: nobody floods a
+        # colleague's inbox. The page answers the same either way (no account is revealed).
+        address = hashlib.sha256(to_email.encode()).hexdigest()[:32]
+        recent = JournalEntry.objects.filter(
+            event="password_reset_sent",
+            at__gte=timezone.now() - dt.timedelta(hours=1),
+            data__address=address,
+        )
+        if recent.count() >= settings.PASSWORD_RESETS_PER_HOUR:
+            return
+        log_event("password_reset_sent", actor=None, data={"address": address})
         subject = " ".join(render_to_string(subject_template_name, context).split())
         queue_emails(subject, render_to_string(email_template_name, context), [to_email])
 
