@@ -283,7 +283,8 @@ STORAGES = {
 # without one are cached for an hour.
 WHITENOISE_MAX_AGE = 3600
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Request bodies: 2.5 MB at most, except the views that receive files (ui.middleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
 
 # --- E-mail ------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -58,11 +58,14 @@ class NoStoreForSignedInMiddleware:
 
 
 class RequestLimitsMiddleware:
-    """A query string with more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS gets a French 400.
+    """Limits checked before anything reads the request, each with a French answer.
 
-    Django would refuse it too, but only when something reads ``request.GET``, and in
-    DEBUG its error page reads it again and fails with a 500. Counting the separators
-    reads nothing.
+    - A query string with more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS: 400. Django would
+      refuse it too, but only when something reads ``request.GET``, and in DEBUG its error
+      page reads it again and fails with a 500. Counting the separators reads nothing.
+    - A body larger than DATA_UPLOAD_MAX_MEMORY_SIZE: 413, except on the views marked
+      ``accepts_uploads`` (place imports, referentials), which set their own limit. Nobody
+      makes the server read 45 MB sent to the login page.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -79,3 +82,18 @@ class RequestLimitsMiddleware:
                 )
             return HttpResponseBadRequest(render_to_string("ui/error.html", {"bad_request": True}))
         return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view, args, kwargs) -> HttpResponse | None:
+        limit = getattr(view, "max_request_bytes", settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit is None or length <= limit:
+            return None
+        megabytes = f"{limit / 1_000_000:.1f}".replace(".", ",").replace(",0", "")
+        message = f"Envoi trop volumineux : {megabytes} Mo au plus ici."
+        if request.path.startswith("/api/"):
+            return JsonResponse({"erreur": message}, status=413)
+        page = render_to_string("ui/error.html", {"too_large": True, "message": message})
+        return HttpResponse(page, status=413)

@@ -54,3 +54,33 @@ def test_an_unexpected_error_gets_a_french_500_page_without_the_database(
     assert "Une erreur est survenue" in response.content.decode()
     api = server_error(RequestFactory().get("/api/v1/lieux"))
     assert api.status_code == 500 and "Erreur interne" in json.loads(api.content)["detail"]
+
+
+def test_a_large_body_sent_to_the_login_page_is_refused_unread(client, db):
+    response = client.post(
+        "/connexion/",
+        data=b"x" * 10,
+        content_type="application/octet-stream",
+        CONTENT_LENGTH=str(45_000_000),
+    )
+    assert response.status_code == 413
+    assert "Envoi trop volumineux : 2,5 Mo au plus ici." in response.content.decode()
+
+
+def test_a_large_body_to_the_api_gets_json(client, db):
+    response = client.generic(
+        "POST", "/api/v1/lieux", b"x", CONTENT_LENGTH="3000000", content_type="text/plain"
+    )
+    assert response.status_code == 413
+    assert "trop volumineux" in json.loads(response.content)["erreur"]
+
+
+def test_the_import_page_accepts_large_files(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post(
+        "/espace/imports/",
+        data=b"x" * 10,
+        content_type="application/octet-stream",
+        CONTENT_LENGTH=str(45_000_000),
+    )
+    assert response.status_code != 413

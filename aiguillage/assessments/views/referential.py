@@ -14,9 +14,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from aiguillage.assessments import actions
-from aiguillage.assessments.forms import ReferentialForm
+from aiguillage.assessments.forms import MAX_REFERENTIAL_BYTES, ReferentialForm
 from aiguillage.assessments.models import ReferentialVersion
 from aiguillage.assessments.permissions import require_referential_manager
+from aiguillage.uploads import accepts_uploads
 
 
 def _next_version(version: str) -> str:
@@ -31,6 +32,7 @@ def _copy_of(version: ReferentialVersion) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
+@accepts_uploads(MAX_REFERENTIAL_BYTES + 1_000_000)
 def referential_list(request: HttpRequest) -> HttpResponse:
     require_referential_manager(request.user)
     actions.current_referential()  # the bundled version, if the database has none yet

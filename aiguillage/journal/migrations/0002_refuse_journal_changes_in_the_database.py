@@ -1,5 +1,7 @@
 """The journal is append-only in the database itself, not only in the model's save/delete:
-a raw UPDATE or DELETE (a script, a console, a bug) is refused by a trigger."""
+a raw UPDATE or DELETE (a script, a console, a bug) is refused by a trigger on PostgreSQL,
+the production database. SQLite (development, tests) refuses UPDATE only: Django empties
+SQLite test databases with DELETE, where PostgreSQL uses TRUNCATE."""
 
 from django.db import migrations
 
@@ -19,13 +21,8 @@ DROP FUNCTION IF EXISTS journal_refuse_change();
 SQLITE_UP = [
     """CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal_journalentry
     BEGIN SELECT RAISE(ABORT, 'Le journal est en ajout seul : UPDATE refusé'); END;""",
-    """CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal_journalentry
-    BEGIN SELECT RAISE(ABORT, 'Le journal est en ajout seul : DELETE refusé'); END;""",
 ]
-SQLITE_DOWN = [
-    "DROP TRIGGER IF EXISTS journal_no_update",
-    "DROP TRIGGER IF EXISTS journal_no_delete",
-]
+SQLITE_DOWN = ["DROP TRIGGER IF EXISTS journal_no_update"]
 
 
 def install(apps, schema_editor) -> None:

@@ -16,6 +16,7 @@ from aiguillage.places.dedup_actions import undo_merge
 from aiguillage.places.importing import start_import
 from aiguillage.places.models import ImportRun, ImportStatus, PlaceMerge
 from aiguillage.places.tasks import enqueue_import, store_upload
+from aiguillage.uploads import accepts_uploads
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -57,6 +58,8 @@ def _checked_size(upload):
     return upload
 
 
+# A places file and its services file, 50 MB each, and the form.
+@accepts_uploads(2 * MAX_UPLOAD_BYTES + 1_000_000)
 def import_page(request: HttpRequest) -> HttpResponse:
     territories = coordinated_territories(request.user)
     if not territories:
