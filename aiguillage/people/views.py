@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from aiguillage.assessments.views.history import person_assessments_context
+from aiguillage.journal.actions import log_event
 from aiguillage.people.actions import (
     PersonError,
     anonymise_person,
@@ -37,6 +38,16 @@ def person_list(request: HttpRequest) -> HttpResponse:
     if text:
         people = people.filter(first_name__icontains=text)
     page = Paginator(people, 25).get_page(request.GET.get("page"))
+    # A list shows people too: who saw which files is journaled (never the searched text).
+    log_event(
+        "people_listed",
+        actor=request.user,
+        data={
+            "organisation": organisation.pk,
+            "search": bool(text),
+            "people": [str(person.public_id) for person in page.object_list],
+        },
+    )
     return render(
         request, "people/person_list.html", {"page": page, "q": text, "organisation": organisation}
     )

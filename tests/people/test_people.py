@@ -202,3 +202,15 @@ def test_scheduled_commands_exist():
 
 def test_person_str_never_shows_the_name(person):
     assert "Fatima" not in str(person)
+
+
+def test_listing_and_searching_people_is_journaled_without_the_searched_text(client, person, owner):
+    from aiguillage.journal.models import JournalEntry
+
+    client.force_login(owner)
+    client.get(reverse("people:person_list"), {"q": "Fati"})
+    entry = JournalEntry.objects.get(event="people_listed")
+    assert entry.actor == owner
+    assert entry.data["people"] == [str(person.public_id)]
+    assert entry.data["search"] is True
+    assert "Fati" not in str(entry.data)

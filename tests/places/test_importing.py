@@ -172,6 +172,15 @@ def test_broken_json_fails_the_import_with_a_french_message(territory, tmp_path)
     assert Place.objects.count() == 0
 
 
+def test_deeply_nested_json_fails_with_a_french_message_not_a_crash(territory, tmp_path):
+    path = tmp_path / "imbrique.json"
+    path.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    run = _import(path)
+    assert run.status == ImportStatus.FAILED
+    assert "imbriqué trop profondément" in run.error
+    assert Place.objects.count() == 0
+
+
 def test_import_pauses_the_cycle_collector_only_while_it_runs(territory, tmp_path, monkeypatch):
     seen = []
     real_write_batch = importing._write_batch

@@ -84,3 +84,25 @@ def test_the_import_page_accepts_large_files(client, coordinator):
         CONTENT_LENGTH=str(45_000_000),
     )
     assert response.status_code != 413
+
+
+def test_a_refused_page_is_logged_in_one_line_without_traceback(client, owner, settings):
+    import io
+    import logging
+
+    from aiguillage.log_filters import NoTracebackBelow500
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(NoTracebackBelow500())
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        settings.DEBUG = False
+        client.force_login(owner)
+        assert client.get("/espace/imports/").status_code == 403
+    finally:
+        logger.removeHandler(handler)
+    logged = stream.getvalue()
+    assert "Forbidden" in logged
+    assert "Traceback" not in logged

@@ -142,6 +142,12 @@ def _parse_json(data: bytes) -> Any:
         ) from None
     try:
         return json.loads(decoded)
+    except RecursionError:
+        # Places are lists of flat objects: thousands of nested brackets are an attack or
+        # a broken file, never data.
+        raise FormatError(
+            "le fichier JSON est imbriqué trop profondément : ce n'est pas une liste de lieux"
+        ) from None
     except json.JSONDecodeError as error:
         reason = next(
             (french for english, french in _JSON_MESSAGES.items() if error.msg.startswith(english)),
