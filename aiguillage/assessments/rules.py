@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from aiguillage import disclosure
+
 # --- A stored result, as progress and recommendations read it ------------------------------
 
 
@@ -59,11 +61,10 @@ def stored_result(
 
 # --- Anonymous statistics ------------------------------------------------------------------
 
-# Counts from 1 to 4 are masked: a small count may single someone out.
-MASK_BELOW = 5
-MASKED = "< 5"
-# A larger count hidden so that a masked one cannot be recovered by subtraction.
-SECONDARY = "(masqué)"
+# Counts from 1 to 4 are masked, and more where a total would give one away.
+MASK_BELOW = disclosure.MASK_BELOW
+MASKED = disclosure.MASKED
+SECONDARY = disclosure.SECONDARY
 OTHER_COMMUNES = "Autres communes (moins de 5 personnes chacune)"
 OTHER_ORGANISATIONS = "Autres structures (moins de 5 personnes chacune)"
 UNKNOWN_COMMUNE = "Commune non indiquée"
@@ -131,32 +132,16 @@ def hidden_cells(matrix: Sequence[Sequence[int]]) -> tuple[set[tuple[int, int]],
     """Cells to hide in a table with its margins: (primary, secondary) sets of (row, column).
 
     ``matrix`` has the counts; the row totals, column totals and grand total are added as a
-    last column and a last row. Primary: every count from 1 to 4. Secondary: each line (a
-    row or a column with its total) is an equation; one with a single hidden cell gives it
-    away by subtraction, so the smallest other non-zero cell of the line is hidden too,
-    until no line has exactly one hidden cell. (This stops the one-line subtraction, not
-    every combination of several lines: see docs/assessments-app.md.)
+    last column and a last row. Each row and each column with its total is a line of
+    ``aiguillage.disclosure.hidden_cells``.
     """
     rows, cols = len(matrix), len(matrix[0]) if matrix else 0
     full = [list(row) + [sum(row)] for row in matrix]
     full.append([sum(full[i][j] for i in range(rows)) for j in range(cols + 1)])
-    primary = {
-        (i, j) for i in range(rows + 1) for j in range(cols + 1) if 0 < full[i][j] < MASK_BELOW
-    }
+    values = {(i, j): full[i][j] for i in range(rows + 1) for j in range(cols + 1)}
     lines = [[(i, j) for j in range(cols + 1)] for i in range(rows + 1)]
     lines += [[(i, j) for i in range(rows + 1)] for j in range(cols + 1)]
-    hidden = set(primary)
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if sum(cell in hidden for cell in line) != 1:
-                continue
-            # A line with one hidden cell has a non-zero other cell: zeros would sum to it.
-            others = [c for c in line if c not in hidden and full[c[0]][c[1]] > 0]
-            hidden.add(min(others, key=lambda c: (full[c[0]][c[1]], c)))
-            changed = True
-    return primary, hidden - primary
+    return disclosure.hidden_cells(values, lines)
 
 
 def masked_table(

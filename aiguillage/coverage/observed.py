@@ -2,8 +2,9 @@
 
 Referrals (by the commune the person came from) and completed assessments (by the
 person's commune) are counted when their apps are installed; an app that has not
-landed yet is skipped. Counts from 1 to 4 are masked (« < 5 »), as in the referral
-statistics: a small number in a small commune could single someone out.
+landed yet is skipped. Counts from 1 to 4 are masked (« < 5 »), and more where the total
+would give one away (« (masqué) »): a small number in a small commune could single
+someone out.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db.models import Count
 
-from aiguillage.referrals.rules import masked
+from aiguillage.disclosure import masked_column
 from aiguillage.territories.models import Territory
 
 # Column label → (app label, model, commune field, filter on the rows).
@@ -35,9 +36,7 @@ def observed_demand(territory: Territory) -> tuple[list[str], dict[str, dict[str
             .values_list(f"{field}__insee_code")
             .annotate(total=Count("id"))
         )
-        total = 0
-        for insee, count in rows:
-            counts.setdefault(insee, {})[label] = masked(count)
-            total += count
-        counts.setdefault("", {})[label] = masked(total)
+        # The total and the communes form one sum: masked together (aiguillage.disclosure).
+        for insee, text in masked_column(dict(rows), total="").items():
+            counts.setdefault(insee, {})[label] = text
     return labels, counts

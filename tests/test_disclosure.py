@@ -1,0 +1,62 @@
+"""Statistics disclosure control (issue 11): small counts hidden, and no hidden count
+recovered by subtracting what a line (a column and its total, the flows and the number
+sent) shows."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aiguillage.disclosure import MASKED, SECONDARY, hidden_cells, masked_column
+from aiguillage.referrals.views.territory import _masked_flows
+
+COUNTS = st.sampled_from([0, 0, 1, 2, 3, 4, 5, 6, 8, 12, 20, 40])
+
+
+def _table(matrix: list[list[int]]) -> tuple[dict, list[list]]:
+    rows, cols = len(matrix), len(matrix[0])
+    full = [[*row, sum(row)] for row in matrix]
+    full.append([sum(full[i][j] for i in range(rows)) for j in range(cols + 1)])
+    values = {(i, j): full[i][j] for i in range(rows + 1) for j in range(cols + 1)}
+    lines = [[(i, j) for j in range(cols + 1)] for i in range(rows + 1)]
+    lines += [[(i, j) for i in range(rows + 1)] for j in range(cols + 1)]
+    return values, lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(COUNTS, min_size=1, max_size=4), min_size=1, max_size=6))
+def test_no_line_gives_a_hidden_count_away_by_subtraction(rows):
+    width = min(len(row) for row in rows)
+    matrix = [row[:width] for row in rows]
+    values, lines = _table(matrix)
+    primary, secondary = hidden_cells(values, lines)
+    hidden = primary | secondary
+    # Every count from 1 to 4 is hidden, and only those are primary.
+    assert primary == {key for key, value in values.items() if 0 < value < 5}
+    # Secondary cells are real counts (hiding a zero protects nothing).
+    assert all(values[key] >= 5 for key in secondary)
+    for line in lines:
+        hidden_here = [key for key in line if key in hidden]
+        # One hidden cell alone in its line would be its total minus the cells shown.
+        assert len(hidden_here) != 1
+
+
+def test_a_masked_flow_is_not_the_number_sent_minus_the_flows_shown():
+    flows = [("Action sociale", "Médiation numérique", 26), ("Mairie", "Médiation numérique", 1)]
+    shown = _masked_flows(flows)
+    assert shown == [
+        ("Action sociale", "Médiation numérique", SECONDARY),
+        ("Mairie", "Médiation numérique", MASKED),
+    ]
+
+
+def test_a_commune_of_one_person_is_not_the_total_minus_the_communes_shown():
+    column = masked_column({"38158": 1, "38185": 120, "38151": 21}, total="")
+    assert column["38158"] == MASKED
+    assert column["38151"] == SECONDARY  # the smallest other count goes with it
+    assert column["38185"] == "120" and column[""] == "142"
+
+
+def test_without_small_counts_nothing_is_hidden():
+    column = masked_column({"38185": 120, "38151": 21}, total="")
+    assert column == {"38185": "120", "38151": "21", "": "141"}
