@@ -9,8 +9,9 @@ CONSENT_PURPOSES: dict[str, str] = {
     ),
     "evaluation": "Enregistrer le diagnostic de ses compétences numériques pour voir ses progrès.",
     "orientation": (
-        "Transmettre sa fiche à une autre structure quand on l'y oriente (seule cette "
-        "structure la verra)."
+        "Quand on l'oriente vers une autre structure, lui montrer son prénom, sa commune, "
+        "ses langues, son besoin et notre message, tant que l'orientation est en cours "
+        "(et 30 jours après le rendez-vous) ; cette structure ne voit pas sa fiche."
     ),
 }
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from aiguillage.journal.actions import log_event
 from aiguillage.organisations.models import Organisation
-from aiguillage.people.actions import PersonError, grant_access, touch_person
+from aiguillage.people.actions import touch_person
 from aiguillage.people.models import Consent, Person
 from aiguillage.places.models import Place
 from aiguillage.referrals import notifications, rules
@@ -152,12 +152,12 @@ def send_referral(
             version=previous_version,
             note=f"Réorientée vers {place.nom}",
         )
-    try:
-        grant_access(
-            actor=actor, person=person, organisation=place.organisation, reason="orientation"
+    # The receiving structure gets no access to the person's file: it sees, on the referral
+    # and while it lasts, what the consent lists (permissions.receiver_sees_person).
+    if not person.has_consent:
+        raise ReferralError(
+            "La personne n'a pas donné son accord : sa fiche ne peut pas être transmise."
         )
-    except PersonError as error:
-        raise ReferralError(str(error)) from error
     ReferralStatusChange.objects.create(
         referral=referral, from_status="", to_status=S.SENT, actor=actor,
         organisation=organisation, at=now,

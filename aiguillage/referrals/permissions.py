@@ -4,19 +4,43 @@ receiver answers, the sender cancels (the other side gets 403)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import timezone
 
 from aiguillage.accounts.models import User
 from aiguillage.journal.actions import log_event
+from aiguillage.people.models import Person
 from aiguillage.people.permissions import organisations_of
-from aiguillage.referrals.models import Referral
+from aiguillage.referrals.models import ALLOWED_TRANSITIONS, CLOSED_STATUSES, Referral
+from aiguillage.referrals.models import ReferralStatus as S
 
 
 def can_see_referral(user: User, referral: Referral) -> bool:
     # One rule: a member of the sending or the receiving structure.
     mine = organisations_of(user)
     return referral.sender_organisation_id in mine or referral.receiver_organisation_id in mine
+
+
+# After the accompaniment, the receiving structure still sees who came for this long
+# (to record the outcome, answer a question); then the referral shows no person to it.
+RECEIVER_SEES_DONE_FOR = dt.timedelta(days=30)
+_RECEIVER_CLOSED = {"declined", "cancelled", "expired", "redirected"}
+_RECEIVER_FINISHED = {"came", "no_show", "done"}
+
+
+def receiver_sees_person(referral: Referral, now: dt.datetime) -> bool:
+    """What the consent lists (first name, commune, languages, need, the sender's message)
+    is shown to the receiving structure only while the referral lives: never once it is
+    declined, cancelled, expired or redirected, and for RECEIVER_SEES_DONE_FOR after the
+    outcome is recorded."""
+    if referral.status in _RECEIVER_CLOSED:
+        return False
+    if referral.status in _RECEIVER_FINISHED:
+        return now - referral.last_activity_at <= RECEIVER_SEES_DONE_FOR
+    return True
 
 
 def can_answer_referral(user: User, referral: Referral) -> bool:
@@ -74,3 +98,29 @@ def get_referral_for_user(
         data={"answer": answer, "cancel": cancel},
     )
     return referral
+
+
+def get_person_for_redirection(user: User, organisation, public_id) -> Person | None:
+    """A person the user's structure does not follow but received a referral of, which it may
+    still redirect elsewhere (the receiver's « Réorienter »); None otherwise. Journaled."""
+    if organisation is None or organisation.pk not in organisations_of(user):
+        return None
+    now = timezone.now()
+    live = (
+        Referral.objects.filter(person__public_id=public_id, receiver_organisation=organisation)
+        .exclude(status__in=CLOSED_STATUSES)
+        .select_related("person", "person__commune")
+    )
+    for referral in live:
+        if S.REDIRECTED in ALLOWED_TRANSITIONS[referral.status] and receiver_sees_person(
+            referral, now
+        ):
+            person = referral.person
+            # The receiver sees the consented part only (first name, commune, languages):
+            # the rest is blanked on this in-memory copy, which is never saved (activity is
+            # recorded by a query, people.actions.touch_person).
+            person.last_name = ""
+            person.contact_value = ""
+            log_event("person_accessed", actor=user, obj=person, data={"purpose": "réorientation"})
+            return person
+    return None

@@ -198,7 +198,8 @@ def test_a_social_worker_refers_a_person_from_a_phone_then_the_loop_closes(
     expect(inbox.get_by_role("link", name="Reçues (1 nouvelle)")).to_be_visible()
     fits_the_phone(inbox)
     screenshot(inbox, "referral-phone-6-inbox")
-    inbox.get_by_role("link", name="Fatima Benali → Médiathèque Kateb Yacine").click()
+    # The receiver sees the first name only (what the consent lists).
+    inbox.get_by_role("link", name="Fatima → Médiathèque Kateb Yacine").click()
     expect(inbox.get_by_text("Pour l'orientation : donné le")).to_be_visible()
     inbox.get_by_label("Venir sans rendez-vous à ces horaires").check()
     inbox.get_by_label("Horaires pour venir").fill("le mardi de 14 h à 17 h")
@@ -280,7 +281,7 @@ def test_referral_pages_have_no_serious_accessibility_violation(
     receiver = logged_in(open_context, live_server, mediator)
     receiver.goto(live_server.url + reverse("referrals:referral_list"))
     no_serious_violation(receiver, live_server)
-    receiver.get_by_role("link", name="Fatima Benali → Médiathèque Kateb Yacine").click()
+    receiver.get_by_role("link", name="Fatima → Médiathèque Kateb Yacine").click()
     no_serious_violation(receiver, live_server)
     screenshot(receiver, "referral-desktop-receive")
 

@@ -31,20 +31,22 @@ def _send(social_worker, sender_organisation, person, place, **extra):
     )
 
 
-def test_sending_gives_the_receiving_structure_access_and_records_the_consent_used(
-    referral, person, owner, outsider
+def test_sending_records_the_consent_used_and_opens_no_file_to_the_receiver(
+    referral, person, owner, outsider, social_worker
 ):
     assert referral.status == S.SENT
     assert referral.consent is not None and "orientation" in referral.consent.purposes
-    assert PersonAccess.objects.filter(
-        person=person, organisation=referral.receiver_organisation, reason="orientation"
+    # Issue 11: the receiving structure does not get the person's file; it sees, on the
+    # referral and while it lasts, what the consent lists.
+    assert not PersonAccess.objects.filter(
+        person=person, organisation=referral.receiver_organisation
     ).exists()
-    assert can_see_person(owner, person)
+    assert not can_see_person(owner, person)
     assert not can_see_person(outsider, person)
+    assert can_see_person(social_worker, person)
     first = referral.changes.get()
     assert (first.from_status, first.to_status, first.actor) == ("", S.SENT, referral.sent_by)
-    events = set(JournalEntry.objects.values_list("event", flat=True))
-    assert {"referral_sent", "person_access_granted"} <= events
+    assert "referral_sent" in set(JournalEntry.objects.values_list("event", flat=True))
 
 
 def test_without_the_orientation_consent_nothing_is_sent(
@@ -264,3 +266,20 @@ def test_an_unmet_need_is_kept_without_the_person(territory, grenoble, sender_or
     assert need.organisation_kind == "social"
     assert need.had_availability is True
     assert not [f for f in need._meta.get_fields() if f.name in ("person", "message")]
+
+
+def test_the_migration_removes_the_file_accesses_earlier_referrals_granted(
+    person, sender_organisation, organisation
+):
+    import importlib
+
+    from django.apps import apps
+
+    PersonAccess.objects.create(person=person, organisation=organisation, reason="orientation")
+    migration = importlib.import_module(
+        "aiguillage.people.migrations.0002_referrals_no_longer_open_files"
+    )
+    migration.remove_referral_accesses(apps, None)
+    assert list(
+        PersonAccess.objects.filter(person=person).values_list("organisation", flat=True)
+    ) == [sender_organisation.pk]

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from aiguillage.referrals import actions
-from aiguillage.referrals.models import ReferralStatus
+from aiguillage.referrals import actions, rules
+from aiguillage.referrals.models import Referral, ReferralStatus
 
 S = ReferralStatus
 
@@ -28,7 +28,8 @@ def test_the_inbox_counts_new_in_progress_and_closed(client, owner, referral, so
     client.force_login(owner)
     page = _page(client.get(reverse("referrals:referral_list")))
     assert "Reçues (1 nouvelle)" in " ".join(re.sub(r"<[^>]+>", "", page).split())
-    assert "Fatima Benali → Médiathèque Kateb Yacine" in page
+    # Received: the first name only (what the consent lists).
+    assert "Fatima → Médiathèque Kateb Yacine" in page
     assert "Envoyée" in page
 
     actions.accept_referral(
@@ -36,9 +37,9 @@ def test_the_inbox_counts_new_in_progress_and_closed(client, owner, referral, so
         version=0, come_hours="mardi après-midi",
     )  # fmt: skip
     in_progress = _page(client.get(reverse("referrals:referral_list"), {"statut": "en-cours"}))
-    assert "Fatima Benali" in in_progress
+    assert "Fatima →" in in_progress
     new = _page(client.get(reverse("referrals:referral_list"), {"statut": "nouvelles"}))
-    assert "Fatima Benali" not in new
+    assert "Fatima →" not in new
     assert "Aucune orientation reçue dans cette catégorie." in new
 
 
@@ -76,8 +77,10 @@ def test_the_inbox_costs_a_fixed_number_of_queries(
 def test_the_receiver_sees_the_person_consent_need_and_message(client, owner, referral):
     client.force_login(owner)
     page = _page(client.get(_url("referral_detail", referral)))
-    assert "Fatima Benali" in page
-    assert "06 12 34 56 78" in page
+    # What the consent lists, no more (issue 11): first name, commune, need, message.
+    assert "Fatima" in page
+    assert "Benali" not in page
+    assert "06 12 34 56 78" not in page
     assert "Pour l'orientation : donné le" in page
     assert "recueilli par Samia Haddad (CCAS de test)" in page
     assert "Faire une démarche en ligne" in page
@@ -85,6 +88,45 @@ def test_the_receiver_sees_the_person_consent_need_and_message(client, owner, re
     assert "Elle doit refaire sa déclaration CAF" in page
     assert "Accepter l'orientation" in page
     assert "Annuler l'orientation" not in page
+
+
+@pytest.mark.parametrize("ending", ["decline", "cancel", "expire"])
+def test_the_receiver_no_longer_sees_the_person_once_the_referral_ends(
+    client, owner, social_worker, referral, ending
+):
+    if ending == "decline":
+        actions.decline_referral(
+            referral=referral,
+            actor=owner,
+            organisation=referral.receiver_organisation,
+            version=0,
+            reason=next(code for code in rules.DECLINE_REASONS if code != "autre"),
+        )
+    elif ending == "cancel":
+        actions.cancel_referral(
+            referral=referral,
+            actor=social_worker,
+            organisation=referral.sender_organisation,
+            version=0,
+        )
+    else:
+        Referral.objects.filter(pk=referral.pk).update(status=S.EXPIRED)
+    client.force_login(owner)
+    page = _page(client.get(_url("referral_detail", referral)))
+    assert "Fatima" not in page
+    assert "Elle doit refaire sa déclaration CAF" not in page
+    assert "Cette orientation est close" in page
+    # Nor the file itself, nor a way to redirect the person.
+    person_url = reverse("people:person_detail", args=[referral.person.public_id])
+    assert client.get(person_url).status_code == 404
+    need_url = reverse("referrals:referral_need", args=[referral.person.public_id])
+    assert client.get(need_url).status_code == 404
+
+
+def test_the_sender_still_sees_the_whole_file(client, social_worker, referral):
+    client.force_login(social_worker)
+    page = _page(client.get(_url("referral_detail", referral)))
+    assert "Fatima Benali" in page and "06 12 34 56 78" in page
 
 
 def test_accepting_with_an_appointment_then_the_outcome(client, owner, referral, social_worker):

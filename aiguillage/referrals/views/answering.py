@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from aiguillage.organisations.models import Organisation
@@ -40,6 +41,7 @@ from aiguillage.referrals.permissions import (
     can_answer_referral,
     can_cancel_referral,
     get_referral_for_user,
+    receiver_sees_person,
 )
 
 S = ReferralStatus
@@ -83,6 +85,15 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         "person", "place", "sender_organisation", "receiver_organisation"
     ).order_by("-last_activity_at", "-id")
     page = Paginator(referrals, PAGE_SIZE).get_page(page_number)
+    now = timezone.now()
+    for referral in page.object_list:
+        # Received: the first name while the referral lives (the consent), then nothing.
+        if view != "recues":
+            referral.shown_name = referral.person_name
+        elif receiver_sees_person(referral, now):
+            referral.shown_name = referral.person_first_name
+        else:
+            referral.shown_name = "Une personne (orientation close)"
     context = {
         "organisation": organisation,
         "view": view,
@@ -140,9 +151,13 @@ def _detail_context(request: HttpRequest, referral: Referral, **extra) -> dict:
     if not can_cancel:
         answer_forms.pop("cancel", None)
     allowed = ALLOWED_TRANSITIONS[referral.status]
+    is_sender = can_cancel
     return {
         "referral": referral,
         "person": referral.person,
+        # The sending structure follows the person; the receiver sees what the consent lists.
+        "sees_whole_person": is_sender,
+        "sees_consented_part": is_sender or receiver_sees_person(referral, timezone.now()),
         "can_answer": can_answer,
         "can_cancel": can_cancel,
         "forms": answer_forms,

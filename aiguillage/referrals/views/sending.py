@@ -32,7 +32,7 @@ from aiguillage.referrals.actions import (
 )
 from aiguillage.referrals.forms import NeedForm, QuickPersonForm, SendForm, values_from_draft
 from aiguillage.referrals.models import Referral
-from aiguillage.referrals.permissions import get_referral_for_user
+from aiguillage.referrals.permissions import get_person_for_redirection, get_referral_for_user
 
 DRAFT_KEY = "referral_draft"
 RECENT_PEOPLE = 15
@@ -50,10 +50,16 @@ def _organisation(request: HttpRequest) -> Organisation:
 
 
 def _person(request: HttpRequest, public_id) -> Person:
-    """The person, if the current structure works with them (others: 404)."""
-    person = get_person_for_user(request.user, public_id, purpose="orientation")
-    if not person.accesses.filter(organisation=_organisation(request)).exists():
-        raise Http404("Personne introuvable")
+    """The person, if the current structure follows them, or received a referral of them that
+    it may still redirect (others: 404)."""
+    membership = getattr(request, "membership", None)
+    person = None
+    if membership is not None:
+        person = get_person_for_redirection(request.user, membership.organisation, public_id)
+    if person is None:
+        person = get_person_for_user(request.user, public_id, purpose="orientation")
+        if not person.accesses.filter(organisation=_organisation(request)).exists():
+            raise Http404("Personne introuvable")
     if person.anonymised_at:
         raise Http404("Personne introuvable")
     return person
