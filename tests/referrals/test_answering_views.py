@@ -81,6 +81,7 @@ def test_the_receiver_sees_the_person_consent_need_and_message(client, owner, re
     assert "Fatima" in page
     assert "Benali" not in page
     assert "06 12 34 56 78" not in page
+    assert "<dt>Langues</dt><dd>français, arabe</dd>" in page  # by name, not by code
     assert "Pour l'orientation : donné le" in page
     assert "recueilli par Samia Haddad (CCAS de test)" in page
     assert "Faire une démarche en ligne" in page

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from aiguillage.organisations.models import Organisation
 from aiguillage.places import hours
 from aiguillage.places.search import PARIS
+from aiguillage.places.vocabulary import LANGUAGES
 from aiguillage.referrals import actions, rules
 from aiguillage.referrals.forms import (
     INBOX_GROUPS,
@@ -158,6 +159,10 @@ def _detail_context(request: HttpRequest, referral: Referral, **extra) -> dict:
         # The sending structure follows the person; the receiver sees what the consent lists.
         "sees_whole_person": is_sender,
         "sees_consented_part": is_sender or receiver_sees_person(referral, timezone.now()),
+        "person_languages": [
+            LANGUAGES.get(code, code)
+            for code in (referral.person.languages if referral.person else [])
+        ],
         "can_answer": can_answer,
         "can_cancel": can_cancel,
         "forms": answer_forms,
