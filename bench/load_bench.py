@@ -1082,11 +1082,11 @@ ANALYSIS_START = "<!-- ANALYSIS: kept by bench.run_all -->"
 ANALYSIS_END = "<!-- /ANALYSIS -->"
 
 
-def kept_analysis() -> str:
-    """The hand-written analysis of the current page, kept when the figures are rewritten."""
-    if not DOC_PATH.exists():
+def kept_analysis(path: Path = DOC_PATH) -> str:
+    """The hand-written analysis of a benchmark page, kept when the figures are rewritten."""
+    if not path.exists():
         return ""
-    text = DOC_PATH.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
     start, end = text.find(ANALYSIS_START), text.find(ANALYSIS_END)
     if start == -1 or end == -1:
         return ""

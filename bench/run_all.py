@@ -171,16 +171,6 @@ def _profiles(search: Sequence[dict[str, Any]]) -> str:
     return "\n\n".join(blocks) or "No profile: every search ratio reached the target."
 
 
-def _kept_analysis() -> str:
-    if not DOC_PATH.exists():
-        return ""
-    text = DOC_PATH.read_text(encoding="utf-8")
-    start, end = text.find(ANALYSIS_START), text.find(ANALYSIS_END)
-    if start == -1 or end == -1:
-        return ""
-    return text[start + len(ANALYSIS_START) : end].strip()
-
-
 def render(
     search: Sequence[dict[str, Any]],
     imports: Sequence[dict[str, Any]],
@@ -192,7 +182,7 @@ def render(
 ) -> str:
     machine_rows = "\n".join(f"| {name} | {value} |" for name, value in facts.items())
     load_text = " → ".join("/".join(f"{value:.1f}" for value in item) for item in load)
-    analysis = _kept_analysis() or "_No analysis written yet._"
+    analysis = load_bench.kept_analysis(DOC_PATH) or "_No analysis written yet._"
     return f"""# Benchmarks of the places directory
 
 Figures of the last full run: **{started:%Y-%m-%d %H:%M}**, {seconds / 60:.1f} minutes.
