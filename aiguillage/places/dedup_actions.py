@@ -16,7 +16,14 @@ from django.utils import timezone
 
 from aiguillage.journal.actions import log_event
 from aiguillage.places.dedup import Candidate, find_duplicates, group_matches
-from aiguillage.places.models import ImportRun, Place, PlaceChange, PlaceChangeKind, PlaceMerge
+from aiguillage.places.models import (
+    ImportRun,
+    Place,
+    PlaceChange,
+    PlaceChangeKind,
+    PlaceMerge,
+    PlaceSource,
+)
 from aiguillage.territories.models import Territory
 
 _COMPLETENESS_FIELDS = (
@@ -56,29 +63,51 @@ def merge_duplicates(
     return merged
 
 
-@transaction.atomic
 def _merge_in_territory(*, actor: Any, territory: Territory) -> int:
-    places = {
-        str(place.pk): place
-        for place in Place.objects.published()
+    """Find the territory's duplicates, then merge each group in its own short transaction.
+
+    Finding reads only the columns the comparison needs (no model instances for the whole
+    territory); merging a group locks and re-reads its few places, so a coordinator's page
+    or a login never waits for the whole territory, and a run interrupted half-way (worker
+    killed) is finished by the next one: places already merged are skipped.
+    """
+    rows = list(
+        Place.objects.published()
         .in_territory(territory)
-        .prefetch_related("source_records")
-    }
-    if len(places) < 2:
+        .values_list(
+            "pk",
+            "nom",
+            "adresse",
+            "code_postal",
+            "latitude",
+            "longitude",
+            "location_is_approximate",
+            "pivot",
+        )
+    )
+    if len(rows) < 2:
         return 0
+    first_source: dict[int, str] = {}
+    # A subquery, not a list of ids: a territory may have 100,000 places (SQLite's limit).
+    territory_places = Place.objects.published().in_territory(territory).values("pk")
+    sources = PlaceSource.objects.filter(place_id__in=territory_places).order_by("pk")
+    for place_id, source in sources.values_list("place_id", "source").iterator():
+        first_source.setdefault(place_id, source)
     candidates = [
         Candidate(
-            key=key,
-            source=next((s.source for s in place.source_records.all()), "aiguillage"),
-            name=place.nom,
-            address=place.adresse,
-            postcode=place.code_postal,
-            latitude=None if place.location_is_approximate else place.latitude,
-            longitude=None if place.location_is_approximate else place.longitude,
-            pivot=place.pivot,
+            key=str(pk),
+            source=first_source.get(pk, "aiguillage"),
+            name=name,
+            address=address,
+            postcode=postcode,
+            latitude=None if approximate else latitude,
+            longitude=None if approximate else longitude,
+            pivot=pivot,
         )
-        for key, place in places.items()
+        for pk, name, address, postcode, latitude, longitude, approximate, pivot in rows
     ]
+    keys = [candidate.key for candidate in candidates]
+    del rows
     matches = find_duplicates(candidates, max_distance_m=settings.DEDUP_MAX_DISTANCE_M)
     # A merge a coordinator undid is never redone automatically.
     refused = {
@@ -94,33 +123,46 @@ def _merge_in_territory(*, actor: Any, territory: Territory) -> int:
             if key not in best_match or match.score > best_match[key].score:
                 best_match[key] = match
     count = 0
-    for group in group_matches(matches, list(places)):
-        if len(group) < 2:
-            continue
-        members = sorted((places[key] for key in group), key=_keep_order)
-        kept = members[0]
-        for duplicate in members[1:]:
-            match = best_match[str(duplicate.pk)]
-            duplicate.merged_into = kept
-            duplicate.save(update_fields=["merged_into", "updated_at"])
-            PlaceMerge.objects.create(
-                kept=kept,
-                duplicate=duplicate,
-                score=round(match.score, 1),
-                reasons=list(match.reasons),
-                actor=actor if getattr(actor, "is_authenticated", False) else None,
-            )
-            PlaceChange.objects.create(
-                place=duplicate,
-                actor=actor if getattr(actor, "is_authenticated", False) else None,
-                kind=PlaceChangeKind.MERGED,
-                changes={"merged_into": [None, kept.pk]},
-                note=f"Doublon de « {kept.nom} »",
-            )
-            count += 1
+    for group in group_matches(matches, keys):
+        if len(group) >= 2:
+            count += _merge_group(actor=actor, keys=group, best_match=best_match)
     if count:
         log_event("places_merged", actor=actor, territory_id=territory.pk, data={"merged": count})
     return count
+
+
+@transaction.atomic
+def _merge_group(*, actor: Any, keys: Iterable[str], best_match: dict) -> int:
+    """Merge one group of duplicates; places merged meanwhile (an earlier attempt) are left."""
+    members = list(
+        Place.objects.select_for_update()
+        .filter(pk__in=[int(key) for key in keys], merged_into__isnull=True)
+        .order_by("pk")
+    )
+    if len(members) < 2:
+        return 0
+    members.sort(key=_keep_order)
+    kept = members[0]
+    by = actor if getattr(actor, "is_authenticated", False) else None
+    for duplicate in members[1:]:
+        match = best_match[str(duplicate.pk)]
+        duplicate.merged_into = kept
+        duplicate.save(update_fields=["merged_into", "updated_at"])
+        PlaceMerge.objects.create(
+            kept=kept,
+            duplicate=duplicate,
+            score=round(match.score, 1),
+            reasons=list(match.reasons),
+            actor=by,
+        )
+        PlaceChange.objects.create(
+            place=duplicate,
+            actor=by,
+            kind=PlaceChangeKind.MERGED,
+            changes={"merged_into": [None, kept.pk]},
+            note=f"Doublon de « {kept.nom} »",
+        )
+    return len(members) - 1
 
 
 @transaction.atomic

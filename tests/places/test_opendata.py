@@ -152,3 +152,41 @@ def test_merge_review_page_is_for_coordinators(client, territory, coordinator, o
     assert response.status_code == 302
     merge.refresh_from_db()
     assert merge.undone_at is not None
+
+
+def test_merging_is_done_group_by_group_and_a_second_pass_doubles_nothing(
+    territory, django_assert_max_num_queries
+):
+    kept = factories.PlaceFactory(
+        territory=territory,
+        nom="Espace numérique Jean Jaurès",
+        adresse="12 avenue Jean Jaurès",
+        telephone="+33476000001",
+    )
+    factories.PlaceFactory(
+        territory=territory,
+        nom="Espace Numérique Jean-Jaurès",
+        adresse="12 av. Jean Jaurès",
+        latitude=45.18855,
+        longitude=5.72455,
+    )
+    other = factories.PlaceFactory(
+        territory=territory,
+        nom="Centre social Mistral",
+        adresse="8 rue Anatole France",
+        latitude=45.1700,
+        longitude=5.7000,
+    )
+    factories.PlaceFactory(
+        territory=territory,
+        nom="Centre Social Mistral",
+        adresse="8 r. Anatole France",
+        latitude=45.17003,
+        longitude=5.70002,
+    )
+    with django_assert_max_num_queries(40):
+        assert merge_duplicates(actor=None, territories=[territory]) == 2
+    assert set(PlaceMerge.objects.values_list("kept", flat=True)) == {kept.pk, other.pk}
+    # A pass interrupted after some groups, or run twice, finishes without doubling anything.
+    assert merge_duplicates(actor=None, territories=[territory]) == 0
+    assert PlaceMerge.objects.count() == 2
