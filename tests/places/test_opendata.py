@@ -99,7 +99,8 @@ def test_download_of_unknown_format_is_404(client, territory):
     assert response.status_code == 404
 
 
-def test_duplicates_are_merged_keeping_both_and_can_be_undone(territory, coordinator):
+def _jean_jaures_pair_and_mistral(territory) -> tuple[Place, Place, Place]:
+    """Two records of one place (the first more complete) and a different place nearby."""
     kept = factories.PlaceFactory(
         territory=territory,
         nom="Espace numérique Jean Jaurès",
@@ -113,13 +114,18 @@ def test_duplicates_are_merged_keeping_both_and_can_be_undone(territory, coordin
         latitude=45.18855,
         longitude=5.72455,
     )
-    factories.PlaceFactory(
+    mistral = factories.PlaceFactory(
         territory=territory,
         nom="Centre social Mistral",
         adresse="8 rue Anatole France",
         latitude=45.1700,
         longitude=5.7000,
     )
+    return kept, duplicate, mistral
+
+
+def test_duplicates_are_merged_keeping_both_and_can_be_undone(territory, coordinator):
+    kept, duplicate, _ = _jean_jaures_pair_and_mistral(territory)
     assert merge_duplicates(actor=None, territories=[territory]) == 1
     duplicate.refresh_from_db()
     assert duplicate.merged_into == kept  # the more complete record is kept
@@ -157,26 +163,7 @@ def test_merge_review_page_is_for_coordinators(client, territory, coordinator, o
 def test_merging_is_done_group_by_group_and_a_second_pass_doubles_nothing(
     territory, django_assert_max_num_queries
 ):
-    kept = factories.PlaceFactory(
-        territory=territory,
-        nom="Espace numérique Jean Jaurès",
-        adresse="12 avenue Jean Jaurès",
-        telephone="+33476000001",
-    )
-    factories.PlaceFactory(
-        territory=territory,
-        nom="Espace Numérique Jean-Jaurès",
-        adresse="12 av. Jean Jaurès",
-        latitude=45.18855,
-        longitude=5.72455,
-    )
-    other = factories.PlaceFactory(
-        territory=territory,
-        nom="Centre social Mistral",
-        adresse="8 rue Anatole France",
-        latitude=45.1700,
-        longitude=5.7000,
-    )
+    kept, _, other = _jean_jaures_pair_and_mistral(territory)
     factories.PlaceFactory(
         territory=territory,
         nom="Centre Social Mistral",
