@@ -112,6 +112,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "aiguillage.accounts",
     "aiguillage.territories",
     "aiguillage.organisations",
@@ -136,6 +139,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed its second factor?
+    "django_otp.middleware.OTPMiddleware",
     "aiguillage.accounts.middleware.IdleSessionMiddleware",
     "aiguillage.ui.middleware.NoStoreForSignedInMiddleware",
     # Deny by default: every view needs a login unless marked @login_not_required.
@@ -144,6 +149,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "aiguillage.accounts.middleware.CurrentMembershipMiddleware",
+    # After the password, the code, for accounts that can read people's files.
+    "aiguillage.accounts.middleware.SecondFactorMiddleware",
     "aiguillage.ui.middleware.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its French page.
     "axes.middleware.AxesMiddleware",
@@ -225,6 +232,15 @@ AXES_CLIENT_IP_CALLABLE = "aiguillage.accounts.forms.client_address"
 AXES_VERBOSE = False
 # A reset link is sent at most this many times an hour to one address.
 PASSWORD_RESETS_PER_HOUR = env_int("PASSWORD_RESETS_PER_HOUR", 3)
+# Second factor (django-otp): every account that can read a person's file (a member of a
+# structure) or the admin (staff) enters a code from an authenticator application after its
+# password. Required everywhere but the offline demo, where it is offered (an account that
+# switched it on always uses it).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", ENVIRONMENT != "dev")
+OTP_TOTP_ISSUER = "Aiguillage"
+# Wrong codes wait 1, 2, 4, 8… seconds per device (django-otp's throttling), up to an hour.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "ui:home"
 LOGOUT_REDIRECT_URL = "ui:home"

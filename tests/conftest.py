@@ -8,6 +8,7 @@ import socket
 import boto3
 import pytest
 from aiosmtpd.controller import Controller
+from django.test import Client
 from moto.server import ThreadedMotoServer
 
 from tests import factories
@@ -18,6 +19,30 @@ def fast_password_hasher(settings):
     # The production hasher costs ~0.5 s per password on these machines; its strength is
     # not what the tests check.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """``client.force_login`` stands for a finished login: password and second factor.
+
+    The second factor stays required (settings of the test environment), so a page reached
+    any other way (the login form, a session of its own) still asks for the code; the tests
+    of ``tests/accounts/test_second_factor.py`` walk that path."""
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_static.models import StaticDevice
+
+        original(self, user, backend)
+        device, _ = StaticDevice.objects.get_or_create(
+            user=user, name="tests: force_login", defaults={"confirmed": True}
+        )
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture(autouse=True)

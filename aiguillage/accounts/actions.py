@@ -14,9 +14,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from aiguillage.accounts import notifications
+from aiguillage.accounts import notifications, second_factor
 from aiguillage.accounts.models import Coordination, Invitation, Membership, Role, User
 from aiguillage.journal.actions import log_event
 from aiguillage.organisations.models import Organisation
@@ -390,3 +394,150 @@ def remove_coordinator(*, coordination: Coordination, actor: User | None) -> Non
         data={"user": coordination.user_id},
     )
     coordination.delete()
+
+
+# --- Second factor -----------------------------------------------------------------
+
+
+def start_second_factor(*, user: User) -> TOTPDevice:
+    """The application key being set up: the same one until it is confirmed, so that
+    reloading the page does not invalidate what was already scanned."""
+    pending = second_factor.pending_app_device(user)
+    if pending is not None:
+        return pending
+    return TOTPDevice.objects.create(user=user, name=second_factor.APP_DEVICE_NAME, confirmed=False)
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(
+        user=user, name=second_factor.RECOVERY_DEVICE_NAME, confirmed=True
+    )
+    codes = [StaticToken.random_token() for _ in range(second_factor.RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return [second_factor.displayed_recovery_code(code) for code in codes]
+
+
+def confirm_second_factor(*, request: HttpRequest, code: str) -> list[str]:
+    """Check the first code of the application, switch the second factor on and mark this
+    session as verified. Returns the recovery codes, shown once."""
+    user = request.user
+    code = second_factor.normalised_code(code)
+    if not second_factor.is_app_code(code):
+        raise AccountError("Saisissez les 6 chiffres affichés par l'application.")
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed=False)
+            .order_by("-pk")
+            .first()
+        )
+        if device is None:
+            raise AccountError("La mise en place a expiré : recommencez depuis le début.")
+        accepted = device.verify_token(code)
+    # Outside the transaction above: a wrong code must still count for the throttling.
+    if not accepted:
+        raise AccountError(
+            "Ce code ne correspond pas. Vérifiez que l'heure du téléphone est à l'heure "
+            "et saisissez le code affiché maintenant."
+        )
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _new_recovery_codes(user)
+        log_event("second_factor_enrolled", actor=user, obj=user)
+    _mark_verified(request, device)
+    return codes
+
+
+def _mark_verified(request: HttpRequest, device) -> None:
+    # A new session key at the moment the session gains its rights (no session fixation).
+    request.session.cycle_key()
+    otp_login(request, device)
+
+
+def _wait_text(locked_until: dt.datetime) -> str:
+    seconds = max(1, int((locked_until - timezone.now()).total_seconds()) + 1)
+    if seconds < 60:
+        return f"{seconds} seconde{'s' if seconds > 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes > 1 else ''}"
+
+
+def verify_second_factor(*, request: HttpRequest, code: str) -> int | None:
+    """Check a code from the application or a recovery code for the signed-in account.
+
+    Returns the number of recovery codes left when one was used, else None. Wrong codes
+    slow the next tries down (1, 2, 4… seconds, per device) and are journaled."""
+    user = request.user
+    code = second_factor.normalised_code(code)
+    if second_factor.is_app_code(code):
+        device_class = TOTPDevice
+    elif second_factor.is_recovery_code(code):
+        device_class = StaticDevice
+    else:
+        raise AccountError(
+            "Saisissez les 6 chiffres de l'application, ou un code de secours "
+            "(8 lettres et chiffres, par exemple abcd-2345)."
+        )
+    with transaction.atomic():
+        device = device_class.objects.select_for_update().filter(user=user, confirmed=True).first()
+        if device is None:
+            accepted, refusal = False, None
+        else:
+            allowed, refusal = device.verify_is_allowed()
+            accepted = allowed and device.verify_token(code)
+    if not accepted:
+        log_event(
+            "second_factor_refused",
+            actor=user,
+            obj=user,
+            data={"kind": "application" if device_class is TOTPDevice else "recovery"},
+        )
+        if refusal and refusal.get("locked_until"):
+            raise AccountError(
+                "Trop de codes erronés à la suite. Attendez "
+                f"{_wait_text(refusal['locked_until'])} avant de réessayer."
+            )
+        raise AccountError(
+            "Ce code n'est pas valable. Saisissez le code affiché maintenant par "
+            "l'application, ou un code de secours que vous n'avez pas encore utilisé."
+        )
+    _mark_verified(request, device)
+    if device_class is StaticDevice:
+        left = second_factor.remaining_recovery_codes(user)
+        log_event("recovery_code_used", actor=user, obj=user, data={"left": left})
+        return left
+    return None
+
+
+@transaction.atomic
+def regenerate_recovery_codes(*, user: User) -> list[str]:
+    """Ten new recovery codes; the old ones stop working."""
+    if not second_factor.has_second_factor(user):
+        raise AccountError("Activez d'abord la double authentification.")
+    codes = _new_recovery_codes(user)
+    log_event("recovery_codes_regenerated", actor=user, obj=user)
+    return codes
+
+
+@transaction.atomic
+def reset_second_factor(*, user: User, actor: User) -> None:
+    """Staff remove a lost phone's key: the person sets a new one up at the next login.
+
+    Staff cannot reset their own (another staff member does it), and the person is told by
+    e-mail, so that a reset asked by somebody else does not go unnoticed."""
+    if not getattr(actor, "is_staff", False):
+        raise AccountError(
+            "Seule l'équipe Aiguillage peut réinitialiser une double authentification."
+        )
+    if actor.pk == user.pk:
+        raise AccountError(
+            "Vous ne pouvez pas réinitialiser votre propre double authentification : "
+            "demandez-le à un autre membre de l'équipe."
+        )
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    log_event("second_factor_reset", actor=actor, obj=user)
+    transaction.on_commit(lambda: notifications.send_second_factor_reset(user.pk))

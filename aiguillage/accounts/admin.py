@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm, ValidationError
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aiguillage.accounts import actions
 from aiguillage.accounts.models import Coordination, Invitation, Membership, User
@@ -109,6 +111,26 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    actions = ["reset_second_factor"]
+
+    @admin.action(description="Réinitialiser la double authentification (téléphone perdu)")
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        done = 0
+        for user in queryset:
+            try:
+                actions.reset_second_factor(user=user, actor=request.user)
+            except actions.AccountError as error:
+                self.message_user(request, f"{user.email} : {error}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                f"{done} compte(s) réinitialisé(s) : chaque personne installera un nouveau code "
+                "à sa prochaine connexion et a été prévenue par e-mail.",
+                messages.SUCCESS,
+            )
 
     def get_inlines(self, request: HttpRequest, obj: User | None) -> list:
         # Memberships are added once the account exists.
@@ -213,3 +235,10 @@ class InvitationAdmin(admin.ModelAdmin):
 
 # Roles live on memberships, not on Django groups: hiding groups avoids a second, unused way.
 admin.site.unregister(Group)
+
+
+# django-otp's own admin pages show each account's secret key and QR code, and delete
+# devices without the journal: staff reset a second factor with the action above instead.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

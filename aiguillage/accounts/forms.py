@@ -171,3 +171,25 @@ class SwitchOrganisationForm(forms.Form):
         self.fields["membership"].choices = [
             (membership.pk, membership.organisation.name) for membership in memberships
         ]
+
+
+class SecondFactorCodeForm(forms.Form):
+    """One code: 6 digits from the application, or (``allow_recovery``) a recovery code."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        error_messages={"required": "Saisissez le code.", "max_length": "Ce code est trop long."},
+    )
+
+    def __init__(self, *args, allow_recovery: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        attrs = {"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        if allow_recovery:
+            self.fields[
+                "code"
+            ].help_text = "Les 6 chiffres affichés par l'application, ou un code de secours."
+        else:
+            attrs["inputmode"] = "numeric"
+            self.fields["code"].help_text = "Les 6 chiffres affichés par l'application."
+        self.fields["code"].widget.attrs.update(attrs)

@@ -10,7 +10,9 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
+from django.urls import reverse
 
+from aiguillage.accounts import second_factor
 from aiguillage.accounts.models import Coordination, Membership
 
 SESSION_KEY = "current_membership_id"
@@ -76,3 +78,43 @@ class IdleSessionMiddleware:
 def start_idle_clock(sender, request: HttpRequest, user, **kwargs) -> None:
     """At login the clock starts, saved with the new session (no extra write later)."""
     request.session[IDLE_KEY] = int(time.time())
+
+
+# Pages an account that still owes its second factor may open.
+SECOND_FACTOR_OPEN_VIEWS = frozenset(
+    {"accounts:second_factor_setup", "accounts:second_factor_verify", "accounts:logout"}
+)
+
+
+class SecondFactorMiddleware:
+    """After the password, the code: until this session has passed its second factor, an
+    account that can read people's files (see ``second_factor.must_pass_second_factor``)
+    only reaches public pages, the code pages and the logout. Runs after
+    ``CurrentMembershipMiddleware``, whose ``request.membership`` saves a query."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        name = request.resolver_match.view_name if request.resolver_match else ""
+        if name in SECOND_FACTOR_OPEN_VIEWS:
+            return None
+        # The admin marks its own views as open to anonymous visitors and checks staff
+        # itself: every admin page but its logout counts as private here.
+        is_admin = name.startswith("admin:") and name != "admin:logout"
+        if not is_admin and not getattr(view_func, "login_required", True):
+            return None  # a public page
+        if not second_factor.must_pass_second_factor(
+            user, is_member=request.membership is not None
+        ):
+            return None
+        has_app = second_factor.has_second_factor(user)
+        target = "accounts:second_factor_verify" if has_app else "accounts:second_factor_setup"
+        query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+        return redirect(reverse(target) + (f"?{query}" if query else ""))

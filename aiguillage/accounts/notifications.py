@@ -158,3 +158,12 @@ def send_join_decision(join_request_id: int, reason: str = "") -> int:
         "url": absolute_url(path),
     }
     return _send("join_decision", context, recipients)
+
+
+def send_second_factor_reset(user_id: int) -> int:
+    """The account's owner learns that their second factor was removed by the staff."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return 0
+    context = {"user": user, "url": absolute_url(reverse("accounts:login"))}
+    return _send("second_factor_reset", context, [user.email])

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from aiguillage.accounts import views
+from aiguillage.accounts import second_factor_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,6 +9,23 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("mon-espace/", views.dashboard, name="dashboard"),
     path("mon-espace/structure-courante/", views.switch_organisation, name="switch_organisation"),
+    # The second factor (TOTP application and recovery codes).
+    path("mon-espace/double-authentification/", second_factor_views.manage, name="second_factor"),
+    path(
+        "mon-espace/double-authentification/installer/",
+        second_factor_views.setup,
+        name="second_factor_setup",
+    ),
+    path(
+        "connexion/code/",
+        second_factor_views.verify,
+        name="second_factor_verify",
+    ),
+    path(
+        "mon-espace/double-authentification/codes-de-secours/",
+        second_factor_views.new_recovery_codes,
+        name="second_factor_recovery_codes",
+    ),
     # The link of an invitation e-mail; login not required.
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     # Password reset by e-mail (Django's views, login not required) and change.

@@ -13,6 +13,7 @@ from aiguillage.accounts import actions
 from aiguillage.accounts.middleware import SESSION_KEY
 from aiguillage.accounts.models import Invitation, Membership, Role, User
 from tests import factories
+from tests.second_factor import code_for_key, key_from_setup_page, recovery_codes_of
 
 pytestmark = pytest.mark.django_db
 
@@ -75,8 +76,18 @@ def test_newcomer_is_invited_creates_an_account_and_lands_in_the_structure(
     assert membership.role == Role.MEMBER
     assert client.session["_auth_user_id"] == str(user.pk)
     assert client.session[SESSION_KEY] == membership.pk
+    # Before the structure's page, the newcomer protects the account with a second factor.
+    setup = client.get(joined.url, follow=True)
+    assert setup.redirect_chain[-1][0].startswith(reverse("accounts:second_factor_setup"))
+    assert "Bienvenue dans la structure « Médiathèque du centre »" in setup.content.decode()
+    key = key_from_setup_page(setup.content.decode())
+    activated = client.post(
+        setup.redirect_chain[-1][0], {"code": code_for_key(key), "next": joined.url}
+    )
+    assert len(recovery_codes_of(activated.content.decode())) == 10
     page = client.get(joined.url)
-    assert "Bienvenue dans la structure « Médiathèque du centre »" in page.content.decode()
+    assert page.status_code == 200
+    assert "<h1>Médiathèque du centre" in page.content.decode()
 
     client.logout()
     used = client.get(link)

@@ -68,8 +68,9 @@ def test_the_inbox_costs_a_fixed_number_of_queries(
         )  # fmt: skip
     client.force_login(owner)
     client.get(reverse("referrals:referral_list"))  # warm the session
-    # session, user, memberships, coordination, demo banner, counts, page count, page.
-    with django_assert_num_queries(8):
+    # session, user, second-factor device, memberships, coordination, demo banner, counts,
+    # page count, page.
+    with django_assert_num_queries(9):
         response = client.get(reverse("referrals:referral_list"))
     assert response.content.decode().count('class="result"') == 4
 
