@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from aiguillage.disclosure import MASKED, SECONDARY, hidden_cells, masked_column
-from aiguillage.referrals.views.territory import _masked_flows
+from aiguillage.referrals.rules import (
+    COUNT_FIELDS,
+    MonthRow,
+    ReferralFacts,
+    displayed_tables,
+    flow_rows,
+    monthly_rows,
+    total_row,
+)
 
 COUNTS = st.sampled_from([0, 0, 1, 2, 3, 4, 5, 6, 8, 12, 20, 40])
 
@@ -94,13 +102,108 @@ def test_no_combination_of_lines_pins_a_small_count_down(rows):
         assert math.floor(high + 1e-6) - math.ceil(low - 1e-6) >= 1, (matrix, cell)
 
 
+def _month(month: str, sent: int, accepted: int, came: int) -> MonthRow:
+    return MonthRow(month, sent=sent, accepted=accepted, came=came)
+
+
 def test_a_masked_flow_is_not_the_number_sent_minus_the_flows_shown():
     flows = [("Action sociale", "Médiation numérique", 26), ("Mairie", "Médiation numérique", 1)]
-    shown = _masked_flows(flows)
+    shown = displayed_tables([_month("2026-11", 27, 20, 12)], flows).flows
     assert shown == [
         ("Action sociale", "Médiation numérique", SECONDARY),
         ("Mairie", "Médiation numérique", MASKED),
     ]
+
+
+def test_a_month_of_few_referrals_is_not_the_total_minus_the_other_months():
+    """Before: 27 sent in the total row − 26 in the months shown = the masked 1."""
+    months = [_month("2026-10", 26, 20, 9), _month("2026-11", 1, 1, 0)]
+    tables = displayed_tables(months, [("Action sociale", "Médiation numérique", 27)])
+    shown = dict(tables.months)
+    assert shown["2026-11"][0] == MASKED
+    assert shown["2026-10"][0] == SECONDARY
+    # The total stays, and no rate gives a masked count away.
+    assert tables.total[0] == "27"
+    assert shown["2026-10"][5] == "—" and shown["2026-11"][5] == "—"
+
+
+def _attacker_range_on_lines(values, lines, primary, hidden, cell) -> tuple[float, float]:
+    """Every line's equation at once; hidden small counts in 1..4, others at least 5."""
+    unknowns = sorted(hidden, key=repr)
+    position = {key: n for n, key in enumerate(unknowns)}
+    equations, constants = [], []
+    for line in lines:
+        *parts, total = line
+        row, constant = np.zeros(len(unknowns)), 0.0
+        for key in parts:
+            if key in position:
+                row[position[key]] += 1
+            else:
+                constant -= values[key]
+        if total in position:
+            row[position[total]] -= 1
+        else:
+            constant += values[total]
+        if row.any():
+            equations.append(row)
+            constants.append(constant)
+    bounds = [(1, 4) if key in primary else (5, None) for key in unknowns]
+    goal = np.zeros(len(unknowns))
+    goal[position[cell]] = 1
+    low = linprog(goal, A_eq=equations or None, b_eq=constants or None, bounds=bounds)
+    high = linprog(-goal, A_eq=equations or None, b_eq=constants or None, bounds=bounds)
+    return low.fun, -high.fun
+
+
+MONTH_FACTS = st.tuples(
+    st.sampled_from(["2026-09", "2026-10", "2026-11"]),
+    st.sampled_from(["Action sociale", "Mairie", "Bibliothèque"]),
+    st.booleans(),
+    st.booleans(),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(MONTH_FACTS, min_size=1, max_size=60))
+def test_no_combination_of_the_referral_tables_pins_a_small_count_down(facts):
+    """What the page and the CSV show, read back as an attacker would: the months of each
+    column sum to the total row, the flows sum to the total sent."""
+    records = [
+        ReferralFacts(
+            month=month,
+            sender_kind=sender,
+            receiver_kind="Médiation numérique",
+            was_accepted=accepted,
+            was_declined=False,
+            person_came=accepted and came,
+            expired=False,
+            answer_delay=None,
+        )  # fmt: skip
+        for month, sender, accepted, came in facts
+    ]
+    months, flows = monthly_rows(records), flow_rows(records)
+    tables = displayed_tables(months, flows)
+    total = total_row(months)
+    values, shown = {}, {}
+    for row, cells in [*((m, dict(tables.months)[m.month]) for m in months), (total, tables.total)]:
+        for index, name in enumerate(COUNT_FIELDS):
+            values[(row.month, name)] = getattr(row, name)
+            shown[(row.month, name)] = cells[index]
+    for sender, receiver, text in tables.flows:
+        values[("flux", sender, receiver)] = next(
+            n for s, r, n in flows if (s, r) == (sender, receiver)
+        )
+        shown[("flux", sender, receiver)] = text
+    lines = [[(row.month, name) for row in [*months, total]] for name in COUNT_FIELDS]
+    lines.append([*(("flux", s, r) for s, r, _ in flows), ("Total", "sent")])
+    primary = {key for key, text in shown.items() if text == MASKED}
+    hidden = primary | {key for key, text in shown.items() if text == SECONDARY}
+    assert primary == {key for key, value in values.items() if 0 < value < 5}
+    if all(key in hidden for key, value in values.items() if value):
+        return  # every count hidden already (documented limit)
+    for cell in primary:
+        low, high = _attacker_range_on_lines(values, lines, primary, hidden, cell)
+        assert math.floor(high + 1e-6) - math.ceil(low - 1e-6) >= 1, (facts, cell)
 
 
 def test_a_commune_of_one_person_is_not_the_total_minus_the_communes_shown():

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from aiguillage.disclosure import masked_texts
 from aiguillage.places.hours import OpeningHoursError, describe_opening_hours
 from aiguillage.places.hours.wording import DAY_NAMES, MONTH_NAMES, format_minutes
 from aiguillage.places.rules import format_distance
@@ -360,14 +361,6 @@ def masked(count: int) -> str:
     return str(count)
 
 
-def masked_rate(part: int, whole: int) -> str:
-    """« 62 % », or « — » when a count behind the rate is small enough to be masked
-    (the rate would give it away)."""
-    if whole < SMALL_COUNT or 0 < part < SMALL_COUNT:
-        return "—"
-    return f"{round(100 * part / whole)} %"
-
-
 def median_delay_days(delays: Sequence[dt.timedelta]) -> str:
     """« 1,5 jour », or « — » with fewer than SMALL_COUNT answers."""
     if len(delays) < SMALL_COUNT:
@@ -415,18 +408,55 @@ MONTH_COLUMNS: tuple[str, ...] = (
 )
 
 
-def displayed_month(row: MonthRow) -> list[str]:
-    """The cells of one month (or of the total), masked, in the order of MONTH_COLUMNS."""
-    return [
-        masked(row.sent),
-        masked(row.accepted),
-        masked(row.declined),
-        masked(row.came),
-        masked(row.expired),
-        masked_rate(row.accepted, row.sent),
-        masked_rate(row.came, row.sent),
-        median_delay_days(row.delays),
-    ]
+COUNT_FIELDS: tuple[str, ...] = ("sent", "accepted", "declined", "came", "expired")
+
+
+@dataclass(frozen=True)
+class DisplayedReferralTables:
+    months: list[tuple[str, list[str]]]  # (month, cells in the order of MONTH_COLUMNS)
+    total: list[str]
+    flows: list[tuple[str, str, str]]  # (sender kind, receiver kind, count as shown)
+
+
+def displayed_tables(
+    months: Sequence[MonthRow], flows: Sequence[tuple[str, str, int]]
+) -> DisplayedReferralTables:
+    """The monthly table, its total row and the flows, masked together.
+
+    Each count column of the months sums to the total row, and the flows sum to the total
+    sent: one disclosure table with those lines, so that no « < 5 » can be worked out by
+    subtraction from another cell of the page or of the export. A rate is shown only when
+    both its counts are."""
+    total = total_row(months)
+    rows = [*months, total]
+    values: dict[tuple[str, ...], int] = {
+        (row.month, name): getattr(row, name) for row in rows for name in COUNT_FIELDS
+    }
+    values.update({("flux", sender, receiver): n for sender, receiver, n in flows})
+    lines = [[(row.month, name) for row in rows] for name in COUNT_FIELDS]
+    if flows:
+        lines.append([*(("flux", s, r) for s, r, _ in flows), (total.month, "sent")])
+    texts = masked_texts(values, lines)
+
+    def rate(row: MonthRow, part: str) -> str:
+        shown = texts[(row.month, part)].isdigit() and texts[(row.month, "sent")].isdigit()
+        if not shown or row.sent == 0:
+            return "—"
+        return f"{round(100 * getattr(row, part) / row.sent)} %"
+
+    def cells(row: MonthRow) -> list[str]:
+        return [
+            *(texts[(row.month, name)] for name in COUNT_FIELDS),
+            rate(row, "accepted"),
+            rate(row, "came"),
+            median_delay_days(row.delays),
+        ]
+
+    return DisplayedReferralTables(
+        months=[(row.month, cells(row)) for row in months],
+        total=cells(total),
+        flows=[(s, r, texts[("flux", s, r)]) for s, r, _ in flows],
+    )
 
 
 def flow_rows(facts: Iterable[ReferralFacts]) -> list[tuple[str, str, int]]:

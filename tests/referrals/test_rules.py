@@ -142,7 +142,7 @@ def test_small_counts_are_masked(count, shown):
 
 
 @pytest.mark.parametrize(
-    ("part", "whole", "shown"),
+    ("accepted", "sent", "shown"),
     [
         (6, 10, "60 %"),
         (0, 10, "0 %"),
@@ -152,8 +152,10 @@ def test_small_counts_are_masked(count, shown):
         (2, 4, "—"),
     ],
 )
-def test_rates_are_hidden_when_a_count_behind_them_is_small(part, whole, shown):
-    assert rules.masked_rate(part, whole) == shown
+def test_rates_are_hidden_when_a_count_behind_them_is_hidden(accepted, sent, shown):
+    month = rules.MonthRow("2026-11", sent=sent, accepted=accepted)
+    tables = rules.displayed_tables([month], [])
+    assert tables.months[0][1][5] == shown
 
 
 def test_median_delay_needs_five_answers():
@@ -184,8 +186,10 @@ def test_monthly_rows_and_flows():
         ("2026-10", 6, 6, 6),
         ("2026-11", 3, 0, 0),
     ]
-    assert rules.displayed_month(months[0])[:2] == ["6", "6"]
-    assert rules.displayed_month(months[1])[:2] == ["< 5", "0"]
+    shown = dict(rules.displayed_tables(months, rules.flow_rows(facts)).months)
+    # November's 3 would be the total minus October: October is hidden with it.
+    assert shown["2026-10"][:2] == ["(masqué)", "6"]
+    assert shown["2026-11"][:2] == ["< 5", "0"]
     total = rules.total_row(months)
     assert (total.sent, total.accepted) == (9, 6)
     assert rules.flow_rows(facts) == [

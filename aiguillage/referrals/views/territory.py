@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from aiguillage.accounts.permissions import get_territory_for_coordinator
 from aiguillage.csv_cells import csv_download
-from aiguillage.disclosure import masked_column
 from aiguillage.journal.actions import log_event
 from aiguillage.organisations.models import OrganisationKind
 from aiguillage.referrals import rules
@@ -64,18 +63,11 @@ def _facts(territory: Territory, since: dt.datetime) -> list[rules.ReferralFacts
     ]
 
 
-def _masked_flows(flows: list[tuple[str, str, int]]) -> list[tuple[str, str, str]]:
-    """The flows sum to the number sent (shown in the monthly table): masked together, so
-    that « sent − flows shown » gives no hidden flow away."""
-    texts = masked_column({(s, r): n for s, r, n in flows}, total="sent")
-    return [(s, r, texts[(s, r)]) for s, r, _ in flows]
-
-
 def _statistics(territory: Territory, now: dt.datetime) -> dict:
     """Every table of the page and of the export, already masked."""
     since = _since(now)
     facts = _facts(territory, since)
-    months = rules.monthly_rows(facts)
+    tables = rules.displayed_tables(rules.monthly_rows(facts), rules.flow_rows(facts))
     unmet = UnmetNeed.objects.filter(territory=territory, created_at__gte=since)
     needs = rules.unmet_rows(
         [*needs, *services] for needs, services in unmet.values_list("needs", "services")
@@ -85,9 +77,9 @@ def _statistics(territory: Territory, now: dt.datetime) -> dict:
         "territory": territory,
         "since": since,
         "columns": rules.MONTH_COLUMNS,
-        "months": [(row.month, rules.displayed_month(row)) for row in months],
-        "total": rules.displayed_month(rules.total_row(months)),
-        "flows": _masked_flows(rules.flow_rows(facts)),
+        "months": tables.months,
+        "total": tables.total,
+        "flows": tables.flows,
         "unmet_needs": [(label, rules.masked(n)) for label, n in needs],
         "unmet_communes": [(name, rules.masked(n)) for name, n in communes],
     }
