@@ -137,8 +137,15 @@ def hidden_cells(
 
 
 def masked_texts(values: Mapping[Key, int], lines: Iterable[Sequence[Key]]) -> dict[Key, str]:
-    """Each cell as shown: « < 5 », « (masqué) », or its count."""
+    """Each cell as shown: « < 5 », « (masqué) », or its count.
+
+    When every non-zero count is hidden, the zeros are hidden too: otherwise the table's
+    shape alone can give the counts away (four rows of 1 under a total of 4: each row is at
+    least 1 and they sum to at most 4). With the zeros hidden, each cell may be anything
+    from 0 to 4."""
     primary, secondary = hidden_cells(values, lines)
+    if primary and all(key in primary | secondary for key, value in values.items() if value):
+        return {key: MASKED if key not in secondary else SECONDARY for key in values}
     return {
         key: MASKED if key in primary else SECONDARY if key in secondary else str(value)
         for key, value in values.items()
