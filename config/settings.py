@@ -123,6 +123,8 @@ INSTALLED_APPS = [
     "aiguillage.assessments",
     "aiguillage.referrals",
     "aiguillage.coverage",
+    "aiguillage.activities",
+    "aiguillage.workshops",
     "aiguillage.journal",
     "aiguillage.jobs",
     "aiguillage.ui",

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("aiguillage.assessments.urls")),
     path("", include("aiguillage.referrals.urls")),
     path("", include("aiguillage.coverage.urls")),
+    path("", include("aiguillage.activities.urls")),
+    path("", include("aiguillage.workshops.urls")),
     path("api/v1/", api_v1_urls()),
     path("admin/", admin.site.urls),
 ]
