@@ -1,18 +1,22 @@
 """Public read-only JSON API, version 1 (django-ninja; OpenAPI at /api/v1/openapi.json).
 
-Bad parameters get 400 with a JSON body that says, in French, which one and why.
+Bad parameters get 400 with a JSON body that says, in French, which one and why; an unknown
+place gets 404, another method than GET 405, in the same JSON shape. 400 and 404 are declared
+in the schema (``ErrorOut``); tests/api/test_schemathesis.py checks every operation against it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from aiguillage.places import hours, vocabulary
 from aiguillage.places.models import Place
@@ -33,12 +37,48 @@ api = NinjaAPI(
 )
 
 
+# Pydantic's messages are in English; the API answers in French. Unlisted kinds get a plain
+# "Valeur invalide." rather than an English sentence.
+_VALIDATION_MESSAGES = {
+    "missing": "Paramètre obligatoire.",
+    "bool_parsing": "Attendu : true ou false.",
+    "bool_type": "Attendu : true ou false.",
+    "int_parsing": "Attendu : un nombre entier.",
+    "int_type": "Attendu : un nombre entier.",
+    "int_from_float": "Attendu : un nombre entier.",
+    "float_parsing": "Attendu : un nombre.",
+    "float_type": "Attendu : un nombre.",
+    "finite_number": "Attendu : un nombre fini.",
+    "greater_than_equal": "Attendu : au moins {ge}.",
+    "less_than_equal": "Attendu : au plus {le}.",
+    "string_too_long": "Attendu : au plus {max_length} caractères.",
+    "string_type": "Attendu : un texte.",
+    "string_pattern_mismatch": "Format attendu : {pattern}.",
+    "datetime_parsing": "Attendu : une date et heure ISO 8601 (2026-11-23T10:00:00+01:00).",
+    "datetime_from_date_parsing": (
+        "Attendu : une date et heure ISO 8601 (2026-11-23T10:00:00+01:00)."
+    ),
+    "datetime_type": "Attendu : une date et heure ISO 8601 (2026-11-23T10:00:00+01:00).",
+    "uuid_parsing": "Attendu : un identifiant UUID.",
+    "uuid_type": "Attendu : un identifiant UUID.",
+    "list_type": "Attendu : une liste de valeurs.",
+}
+
+
+def _french_message(error: dict) -> str:
+    template = _VALIDATION_MESSAGES.get(error.get("type", ""), "Valeur invalide.")
+    try:
+        return template.format(**error.get("ctx", {}))
+    except (KeyError, IndexError, ValueError):
+        return "Valeur invalide."
+
+
 @api.exception_handler(ValidationError)
 def _bad_parameters(request: HttpRequest, exc: ValidationError):
     details = [
         {
             "parametre": ".".join(str(p) for p in error.get("loc", [])[1:]),
-            "message": error.get("msg", ""),
+            "message": _french_message(error),
         }
         for error in exc.errors
     ]
@@ -52,22 +92,54 @@ def _http_error(request: HttpRequest, exc: HttpError):
     return api.create_response(request, {"erreur": str(exc)}, status=exc.status_code)
 
 
+class ErrorDetailOut(Schema):
+    parametre: str = Field(description="Nom du paramètre refusé")
+    message: str = Field(description="Pourquoi, en français")
+
+
+# The body of every 4xx answer of this API (declared for 400 and 404 in the schema).
+class ErrorOut(Schema):
+    erreur: str = Field(description="Ce qui ne va pas, en français")
+    details: list[ErrorDetailOut] | None = Field(
+        None, description="Pour des paramètres mal formés : chacun avec son problème"
+    )
+
+
+# "ouvert_a" bounds: opening-hours arithmetic (local time, 14 days ahead) overflows near the
+# years 1 and 9999, and no search needs an instant that far.
+EARLIEST_INSTANT = dt.datetime(1900, 1, 1, tzinfo=PARIS)
+LATEST_INSTANT = dt.datetime(3000, 1, 1, tzinfo=PARIS)
+
+
+def _one_of(codes) -> WithJsonSchema:
+    """Documents a code parameter's values. The view checks them (with a French 400) and also
+    accepts comma-separated lists, so this enum is documentation, not validation."""
+    return WithJsonSchema({"type": "string", "enum": list(codes)})
+
+
 class PlacesFilter(Schema):
     latitude: float | None = Field(
-        None, ge=-90, le=90, description="Latitude WGS84 du point de recherche"
+        None, ge=-90, le=90, description="Latitude WGS84 du point de recherche", examples=[45.19]
     )
-    longitude: float | None = Field(None, ge=-180, le=180, description="Longitude WGS84")
-    services: list[str] = Field(
+    longitude: float | None = Field(
+        None, ge=-180, le=180, description="Longitude WGS84", examples=[5.72]
+    )
+    services: list[Annotated[str, _one_of(vocabulary.SERVICE_CODES)]] = Field(
         default_factory=list,
         description="Codes des besoins (au moins un) : " + ", ".join(vocabulary.SERVICE_CODES),
     )
     ouvert_a: dt.datetime | None = Field(
-        None, description="Ouvert à cet instant (ISO 8601 ; sans fuseau : heure de Paris)"
+        None,
+        description=(
+            "Ouvert à cet instant (ISO 8601 ; sans fuseau : heure de Paris), "
+            f"entre {EARLIEST_INSTANT.year} et {LATEST_INSTANT.year - 1}"
+        ),
+        examples=["2026-11-23T10:00:00+01:00"],
     )
-    langues: list[str] = Field(
+    langues: list[Annotated[str, _one_of(vocabulary.LANGUAGES)]] = Field(
         default_factory=list, description="Codes ISO des langues parlées (au moins une)"
     )
-    prise_en_charge: list[str] = Field(
+    prise_en_charge: list[Annotated[str, _one_of(SUPPORT_CODES)]] = Field(
         default_factory=list,
         description="Prises en charge spécifiques (toutes) : " + ", ".join(SUPPORT_CODES),
     )
@@ -80,10 +152,14 @@ class PlacesFilter(Schema):
             "croisent ces disponibilités au moins une fois dans les 14 jours à venir (à partir "
             "de « ouvert_a » s'il est donné) ; chaque résultat indique le premier créneau commun."
         ),
+        examples=["Sa 09:00-12:00; Tu,Th 17:30-19:00"],
     )
     gratuit: bool = False
     rdv_en_ligne: bool = False
-    territoire: str | None = Field(None, description="SIREN du territoire")
+    # Nine digits, checked before the database sees it (PostgreSQL refuses a NUL character).
+    territoire: str | None = Field(
+        None, pattern=r"^[0-9]{9}$", description="SIREN du territoire", examples=["200040715"]
+    )
     limit: int = Field(20, ge=1, le=200)
     offset: int = Field(0, ge=0, le=10_000)
 
@@ -180,7 +256,19 @@ def _check_codes(name: str, values: list[str], allowed) -> list[str]:
     return flat
 
 
-@api.get("/lieux", response=PlacesPage, summary="Lieux d'aide numérique, les plus proches d'abord")
+@api.get(
+    "/lieux",
+    response={200: PlacesPage, 400: ErrorOut},
+    summary="Lieux d'aide numérique, les plus proches d'abord",
+    openapi_extra={
+        "responses": {
+            400: {
+                "description": "Paramètre mal formé, hors limites ou inconnu (code de besoin, "
+                "de langue ou de prise en charge, territoire, disponibilités illisibles)"
+            }
+        }
+    },
+)
 def list_places(request: HttpRequest, filters: Query[PlacesFilter]):
     if (filters.latitude is None) != (filters.longitude is None):
         raise HttpError(400, "Donnez latitude et longitude ensemble.")
@@ -198,6 +286,12 @@ def list_places(request: HttpRequest, filters: Query[PlacesFilter]):
     instant = filters.ouvert_a
     if instant is not None and instant.tzinfo is None:
         instant = instant.replace(tzinfo=PARIS)
+    if instant is not None and not EARLIEST_INSTANT <= instant < LATEST_INSTANT:
+        raise HttpError(
+            400,
+            f"Valeur hors limites pour « ouvert_a » : donnez un instant entre "
+            f"{EARLIEST_INSTANT.year} et {LATEST_INSTANT.year - 1}.",
+        )
     availability = (filters.disponibilites or "").strip()
     if availability:
         problem = hours.validate_opening_hours(availability)
@@ -228,7 +322,17 @@ def list_places(request: HttpRequest, filters: Query[PlacesFilter]):
     }
 
 
-@api.get("/lieux/{public_id}", response=PlaceOut, summary="Un lieu")
+@api.get(
+    "/lieux/{public_id}",
+    response={200: PlaceOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Un lieu",
+    openapi_extra={
+        "responses": {
+            400: {"description": "L'identifiant n'est pas un UUID"},
+            404: {"description": "Aucun lieu publié n'a cet identifiant"},
+        }
+    },
+)
 def get_place(request: HttpRequest, public_id: uuid.UUID):
     place = Place.objects.published().filter(public_id=public_id).first()
     if place is None:
@@ -239,9 +343,30 @@ def get_place(request: HttpRequest, public_id: uuid.UUID):
     return _place_out(request, place, None, is_open)
 
 
+def _method_not_allowed_in_french(view):
+    """ninja answers a method it does not serve with a plain-text 405: answer in JSON, in French."""
+
+    @functools.wraps(view)  # keeps csrf_exempt, which ninja sets
+    def answer(request: HttpRequest, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405:
+            return response
+        allowed = response.get("Allow", "GET")
+        french = api.create_response(
+            request,
+            {"erreur": f"Méthode non autorisée : cette adresse ne répond qu'à {allowed}."},
+            status=405,
+        )
+        french["Allow"] = allowed
+        return french
+
+    return answer
+
+
 def public_urls():
     """The API's URL patterns, opted out of the login requirement: this API is open data."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
+        pattern.callback = _method_not_allowed_in_french(pattern.callback)
         pattern.callback.login_required = False
     return patterns, app_name, namespace
