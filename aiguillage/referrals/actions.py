@@ -113,8 +113,8 @@ def send_referral(
     consent = orientation_consent(person)
     if consent is None:
         raise ReferralError(
-            "La personne n'a pas accepté que sa fiche soit transmise : recueillez son accord "
-            "pour l'orientation avant d'envoyer."
+            "La personne n'a pas accepté l'orientation : recueillez son accord pour "
+            "l'orientation avant d'envoyer."
         )
     if place.organisation_id is None:
         raise ReferralError(

@@ -57,15 +57,18 @@ class QuickPersonForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     explained = forms.BooleanField(
-        label=CONSENT_EXPLANATION
-        + " Elle est d'accord pour le suivi et pour que sa fiche soit transmise à la structure "
-        "vers laquelle je l'oriente.",
         error_messages={"required": "Confirmez que la personne a donné son accord."},
     )
 
     def __init__(self, *args, territory: Territory | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = _communes(territory)
+        # Built per form: the texts may depend on settings (the retention period). What is
+        # ticked is what sending.referral_start records with the consent.
+        self.fields["explained"].label = (
+            f"{CONSENT_EXPLANATION} {rules.ORIENTATION_EXPLANATION} "
+            "Elle est d'accord pour le suivi et pour l'orientation."
+        )
 
 
 class NeedForm(forms.Form):
@@ -249,8 +252,7 @@ class SendForm(forms.Form):
         "Le strict nécessaire.",
     )
     consent = forms.BooleanField(
-        label="La personne est d'accord pour que sa fiche soit transmise à cette structure "
-        "(seule cette structure la verra).",
+        label=f"{rules.ORIENTATION_EXPLANATION} Elle est d'accord.",
         required=False,
     )
 

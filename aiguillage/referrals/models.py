@@ -96,9 +96,11 @@ class ReferralQuerySet(models.QuerySet):
 
 
 class Referral(models.Model):
-    # Free text about the person, and the link to them: blanked by the anonymiser.
+    # Free text about the person, and the links to them (the person, and the consent that
+    # points to the person): blanked by the anonymiser.
     PERSONAL_DATA_FIELDS = (
         "person",
+        "consent",
         "procedure_name",
         "message",
         "response_message",

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from aiguillage.accounts.models import Membership, Role
 from aiguillage.accounts.notifications import absolute_url
@@ -18,6 +19,7 @@ from aiguillage.jobs.mail import queue_emails
 from aiguillage.organisations.models import Organisation
 from aiguillage.referrals import rules
 from aiguillage.referrals.models import Referral, ReferralStatus, ReferralStatusChange
+from aiguillage.referrals.permissions import follows_person, receiver_sees_person
 
 
 def _send(template: str, context: dict, recipients: list[str]) -> int:
@@ -103,10 +105,19 @@ def send_status_changed(change_id: int) -> int:
     if referral is None:
         return 0
     if change.to_status == ReferralStatus.CANCELLED:
-        recipients = _member_emails(referral.receiver_organisation)
+        recipient = referral.receiver_organisation
+        recipients = _member_emails(recipient)
     else:
+        recipient = referral.sender_organisation
         recipients = _sender_emails(referral)
-    context = _context(referral) | {
+    context = _context(referral)
+    # The first name only to a structure that still sees it (permissions, issue 11): not to
+    # the receiver of a cancelled referral, nor to a redirecting sender once it ended.
+    if not (
+        follows_person([recipient.pk], referral) or receiver_sees_person(referral, timezone.now())
+    ):
+        context["first_name"] = ""
+    context |= {
         "change": change,
         "status_label": ReferralStatus(change.to_status).label.lower(),
         "is_cancelled": change.to_status == ReferralStatus.CANCELLED,

@@ -1,10 +1,15 @@
 """Who may see and change a referral. Only members of the sending and receiving
 structures see it (everyone else, coordinators and staff included, gets 404); the
-receiver answers, the sender cancels (the other side gets 403)."""
+receiver answers, the sender cancels (the other side gets 403).
+
+What the referral shows of the person (issue 11): the whole file only to structures that
+follow the person (``follows_person``); to the other side, what the consent lists while
+``receiver_sees_person`` says so; after that, nothing about the person."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -12,10 +17,11 @@ from django.utils import timezone
 
 from aiguillage.accounts.models import User
 from aiguillage.journal.actions import log_event
-from aiguillage.people.models import Person
+from aiguillage.people.models import Person, PersonAccess
 from aiguillage.people.permissions import organisations_of
 from aiguillage.referrals.models import ALLOWED_TRANSITIONS, CLOSED_STATUSES, Referral
 from aiguillage.referrals.models import ReferralStatus as S
+from aiguillage.referrals.rules import RECEIVER_SEES_PERSON_DAYS
 
 
 def can_see_referral(user: User, referral: Referral) -> bool:
@@ -24,23 +30,58 @@ def can_see_referral(user: User, referral: Referral) -> bool:
     return referral.sender_organisation_id in mine or referral.receiver_organisation_id in mine
 
 
-# After the accompaniment, the receiving structure still sees who came for this long
-# (to record the outcome, answer a question); then the referral shows no person to it.
-RECEIVER_SEES_DONE_FOR = dt.timedelta(days=30)
-_RECEIVER_CLOSED = {"declined", "cancelled", "expired", "redirected"}
-_RECEIVER_FINISHED = {"came", "no_show", "done"}
+# The person's fields the « orientation » consent lists, shown to the other side of a referral.
+CONSENTED_PERSON_FIELDS = ("first_name", "commune", "languages")
+# How long the receiving structure still sees what the consent lists once the appointment
+# is past or the outcome recorded (to record the outcome, answer a question).
+RECEIVER_SEES_PERSON_FOR = dt.timedelta(days=RECEIVER_SEES_PERSON_DAYS)
 
 
 def receiver_sees_person(referral: Referral, now: dt.datetime) -> bool:
-    """What the consent lists (first name, commune, languages, need, the sender's message)
-    is shown to the receiving structure only while the referral lives: never once it is
-    declined, cancelled, expired or redirected, and for RECEIVER_SEES_DONE_FOR after the
-    outcome is recorded."""
-    if referral.status in _RECEIVER_CLOSED:
+    """Whether the receiving structure sees, on this referral, what the « orientation » consent
+    lists (first name, commune, languages, the need, the sender's message). The one rule of
+    when that ends; a structure that only sent the referral (it redirected the person) gets
+    the same. ``last_activity_at`` is the time of the last status change (only
+    ``actions.transition`` writes it)."""
+    status = referral.status
+    # Anonymised: there is nobody left to show.
+    if referral.anonymised_at is not None:
         return False
-    if referral.status in _RECEIVER_FINISHED:
-        return now - referral.last_activity_at <= RECEIVER_SEES_DONE_FOR
-    return True
+    # Waiting for an answer: seen (follow_up_referrals expires it after 30 days).
+    if status == S.SENT:
+        return True
+    # Accepted: until 30 days after the appointment; with no appointment (« venir à ces
+    # horaires »), until 30 days after the acceptance.
+    if status == S.ACCEPTED:
+        start = referral.appointment_at or referral.last_activity_at
+        return now <= start + RECEIVER_SEES_PERSON_FOR
+    # Came, did not come, accompaniment done: until 30 days after that was recorded.
+    if status in (S.CAME, S.NO_SHOW, S.DONE):
+        return now <= referral.last_activity_at + RECEIVER_SEES_PERSON_FOR
+    # Declined, cancelled, expired, redirected (and any status added later): never.
+    return False
+
+
+def follows_person(organisation_ids: Iterable[int], referral: Referral) -> bool:
+    """Whether one of these structures follows the referral's person (``people.PersonAccess``):
+    only they see the whole file. Sending a referral grants nothing by itself: the structure
+    that redirects a person it received becomes the sender of the next referral."""
+    if referral.person is None or referral.anonymised_at or referral.person.anonymised_at:
+        return False
+    return PersonAccess.objects.filter(
+        person_id=referral.person_id, organisation_id__in=list(organisation_ids)
+    ).exists()
+
+
+def can_see_whole_person(user: User, referral: Referral) -> bool:
+    # Name and contact: only a structure that follows the person.
+    return follows_person(organisations_of(user), referral)
+
+
+def can_see_consented_part(user: User, referral: Referral, now: dt.datetime) -> bool:
+    # What the consent lists: structures that follow the person, and the other side of the
+    # referral (receiver, or a sender that redirected) while receiver_sees_person says so.
+    return receiver_sees_person(referral, now) or can_see_whole_person(user, referral)
 
 
 def can_answer_referral(user: User, referral: Referral) -> bool:
@@ -117,10 +158,11 @@ def get_person_for_redirection(user: User, organisation, public_id) -> Person | 
         ):
             person = referral.person
             # The receiver sees the consented part only (first name, commune, languages):
-            # the rest is blanked on this in-memory copy, which is never saved (activity is
-            # recorded by a query, people.actions.touch_person).
-            person.last_name = ""
-            person.contact_value = ""
+            # the other declared fields are blanked on this in-memory copy, which is never
+            # saved (activity is recorded by a query, people.actions.touch_person).
+            for name in Person.PERSONAL_DATA_FIELDS:
+                if name not in CONSENTED_PERSON_FIELDS:
+                    setattr(person, name, Person._meta.get_field(name).get_default())
             log_event("person_accessed", actor=user, obj=person, data={"purpose": "réorientation"})
             return person
     return None

@@ -154,6 +154,18 @@ AUTONOMY: dict[str, str] = {
 # A referral left unanswered this long gets a reminder, then expires.
 REMINDER_AFTER_DAYS = 10
 EXPIRY_AFTER_DAYS = 30
+# The receiving structure sees what the consent lists until this many days after the
+# appointment (or the acceptance without one) or the outcome (permissions.receiver_sees_person).
+RECEIVER_SEES_PERSON_DAYS = 30
+# What the social worker explains before a referral, recorded with the consent; short
+# sentences, like people.rules.CONSENT_EXPLANATION.
+ORIENTATION_EXPLANATION = (
+    "J'ai expliqué à la personne ce que verra la structure vers laquelle je l'oriente : son "
+    "prénom, sa commune, ses langues, son besoin et mon message. Cette structure ne verra pas "
+    "sa fiche. Elle verra ces informations pendant l'orientation, et jusqu'à "
+    f"{RECEIVER_SEES_PERSON_DAYS} jours après le rendez-vous ou l'accompagnement. Si elle "
+    "réoriente la personne ailleurs, la structure suivante verra la même chose."
+)
 # Statistics: counts from 1 to 4 are masked (a small count may single someone out).
 SMALL_COUNT = 5
 SMS_MAX_LENGTH = 320  # two SMS

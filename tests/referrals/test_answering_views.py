@@ -69,8 +69,8 @@ def test_the_inbox_costs_a_fixed_number_of_queries(
     client.force_login(owner)
     client.get(reverse("referrals:referral_list"))  # warm the session
     # session, user, second-factor device, memberships, coordination, demo banner, counts,
-    # page count, page.
-    with django_assert_num_queries(9):
+    # page count, page, the people the structure follows, the journal entry.
+    with django_assert_num_queries(11):
         response = client.get(reverse("referrals:referral_list"))
     assert response.content.decode().count('class="result"') == 4
 
@@ -117,7 +117,7 @@ def test_the_receiver_no_longer_sees_the_person_once_the_referral_ends(
     page = _page(client.get(_url("referral_detail", referral)))
     assert "Fatima" not in page
     assert "Elle doit refaire sa déclaration CAF" not in page
-    assert "Cette orientation est close" in page
+    assert "Les informations sur la personne ne sont plus visibles." in page
     # Nor the file itself, nor a way to redirect the person.
     person_url = reverse("people:person_detail", args=[referral.person.public_id])
     assert client.get(person_url).status_code == 404

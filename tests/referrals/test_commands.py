@@ -112,3 +112,16 @@ def test_the_commands_are_scheduled_and_exist(name):
     schedule = (REPOSITORY_ROOT / "deploy" / "schedule").read_text()
     assert f"manage.py {name} --wet-run" in schedule
     assert name in get_commands()
+
+
+def test_an_anonymised_referral_loses_the_consent_that_pointed_to_the_person(referral, owner):
+    assert referral.consent is not None
+    actions.decline_referral(
+        referral=referral, actor=owner, organisation=referral.receiver_organisation,
+        version=0, reason="complet",
+    )  # fmt: skip
+    _age(referral, 800)
+    _run("anonymise_closed_referrals", "--wet-run")
+    referral.refresh_from_db()
+    assert referral.anonymised_at is not None
+    assert referral.consent is None and referral.person is None

@@ -10,13 +10,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from aiguillage.journal.actions import log_event
 from aiguillage.organisations.models import Organisation
+from aiguillage.people.models import PersonAccess
+from aiguillage.people.permissions import organisations_of
 from aiguillage.places import hours
 from aiguillage.places.search import PARIS
 from aiguillage.places.vocabulary import LANGUAGES
@@ -41,6 +44,8 @@ from aiguillage.referrals.models import (
 from aiguillage.referrals.permissions import (
     can_answer_referral,
     can_cancel_referral,
+    can_see_consented_part,
+    follows_person,
     get_referral_for_user,
     receiver_sees_person,
 )
@@ -86,15 +91,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         "person", "place", "sender_organisation", "receiver_organisation"
     ).order_by("-last_activity_at", "-id")
     page = Paginator(referrals, PAGE_SIZE).get_page(page_number)
-    now = timezone.now()
-    for referral in page.object_list:
-        # Received: the first name while the referral lives (the consent), then nothing.
-        if view != "recues":
-            referral.shown_name = referral.person_name
-        elif receiver_sees_person(referral, now):
-            referral.shown_name = referral.person_first_name
-        else:
-            referral.shown_name = "Une personne (orientation close)"
+    _name_people(request, organisation, page.object_list)
     context = {
         "organisation": organisation,
         "view": view,
@@ -107,6 +104,42 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         "received_new": counts["nouvelles"] if view == "recues" else received.new().count(),
     }
     return render(request, "referrals/referral_list.html", context)
+
+
+def _name_people(request: HttpRequest, organisation: Organisation, referrals) -> None:
+    """Set each row's ``shown_name`` and journal the people shown (``people_listed``, like
+    people.views.person_list): the whole name of a person the structure follows, the first
+    name while the referral shows what the consent lists, then nothing."""
+    now = timezone.now()
+    followed = set(
+        PersonAccess.objects.filter(
+            organisation=organisation,
+            person_id__in={referral.person_id for referral in referrals if referral.person_id},
+        ).values_list("person_id", flat=True)
+    )
+    shown = []
+    for referral in referrals:
+        if referral.anonymised_at or referral.person is None:
+            referral.shown_name = "Personne anonymisée"
+            continue
+        if referral.person_id in followed:
+            referral.shown_name = referral.person_name
+        elif receiver_sees_person(referral, now):
+            referral.shown_name = referral.person_first_name
+        else:
+            referral.shown_name = "Une personne (informations plus visibles)"
+            continue
+        shown.append(str(referral.person.public_id))
+    log_event(
+        "people_listed",
+        actor=request.user,
+        data={
+            "organisation": organisation.pk,
+            "search": False,
+            "people": list(dict.fromkeys(shown)),
+            "page": "referral_list",
+        },
+    )
 
 
 # --- A referral -----------------------------------------------------------------------------
@@ -152,30 +185,43 @@ def _detail_context(request: HttpRequest, referral: Referral, **extra) -> dict:
     if not can_cancel:
         answer_forms.pop("cancel", None)
     allowed = ALLOWED_TRANSITIONS[referral.status]
-    is_sender = can_cancel
+    # Issue 11: the whole file for structures that follow the person; what the consent lists
+    # for the other side while the referral shows it; then nothing about the person.
+    mine = organisations_of(request.user)
+    whole = follows_person(mine, referral)
+    shared = whole or receiver_sees_person(referral, timezone.now())
+    changes = list(referral.changes.select_related("actor", "organisation"))
+    for change in changes:
+        # Once the person is hidden, a structure keeps only its own notes.
+        change.shown_note = change.note if shared or change.organisation_id in mine else ""
     return {
         "referral": referral,
-        "person": referral.person,
-        # The sending structure follows the person; the receiver sees what the consent lists.
-        "sees_whole_person": is_sender,
-        "sees_consented_part": is_sender or receiver_sees_person(referral, timezone.now()),
+        "person": referral.person if shared else None,
+        "sees_whole_person": whole,
+        "sees_consented_part": shared,
+        # The receiver's answers are its own words; a sender sees them with the person.
+        "sees_answers": shared or can_answer,
         "person_languages": [
             LANGUAGES.get(code, code)
-            for code in (referral.person.languages if referral.person else [])
+            for code in (referral.person.languages if shared and referral.person else [])
         ],
         "can_answer": can_answer,
         "can_cancel": can_cancel,
         "forms": answer_forms,
-        "can_redirect": can_answer and S.REDIRECTED in allowed and not referral.anonymised_at,
-        "need": rules.need_lines(_values(referral)),
-        "changes": referral.changes.select_related("actor", "organisation"),
+        "can_redirect": can_answer
+        and shared
+        and S.REDIRECTED in allowed
+        and not referral.anonymised_at,
+        "need": rules.need_lines(_values(referral)) if shared else [],
+        "changes": changes,
         "next_referrals": referral.next_referrals.select_related("place"),
         "decline_label": rules.DECLINE_REASONS.get(referral.decline_reason, ""),
         "activity_labels": [
             rules.ACTIVITIES.get(code, code) for code in referral.outcome_activities
         ],
         "autonomy_label": rules.AUTONOMY.get(referral.outcome_autonomy, ""),
-        "sheet": _sheet(referral),
+        "answer_when": _answer_when(referral, _tz(referral)),
+        "sheet": _sheet(referral, shared=shared),
         **extra,
     }
 
@@ -348,6 +394,9 @@ def referral_redirect(request: HttpRequest, public_id) -> HttpResponse:
     referral = get_referral_for_user(request.user, public_id, answer=True)
     if referral.person is None or referral.anonymised_at:
         raise PermissionDenied("Cette orientation est anonymisée.")
+    # Like « Réorienter » itself: only while the receiver sees the person.
+    if not receiver_sees_person(referral, timezone.now()):
+        raise Http404("Personne introuvable")
     url = reverse("referrals:referral_need", args=[referral.person.public_id])
     return redirect(f"{url}?depuis={referral.public_id}")
 
@@ -355,16 +404,30 @@ def referral_redirect(request: HttpRequest, public_id) -> HttpResponse:
 # --- What the person takes away ------------------------------------------------------------
 
 
-def _sheet(referral: Referral) -> dict:
-    """Where, when, what to bring and the SMS text, for the sheet and the detail page."""
+def _sheet(referral: Referral, *, shared: bool) -> dict:
+    """Where, when, what to bring and the SMS text, for the sheet and the detail page.
+
+    Without ``shared`` (the viewer no longer sees the person), only the place: when to come,
+    what to bring and the need all come from what the sender wrote about the person."""
     place = referral.place
     tz = _tz(referral)
     phone = rules.phone_display(place.telephone)
-    when = _when(referral, tz)
     try:
         hour_lines = hours.describe_opening_hours(place.horaires) if place.horaires else []
     except hours.OpeningHoursError:
         hour_lines = []
+    sheet = {
+        "first_name": "",
+        "when": "",
+        "hour_lines": hour_lines,
+        "bring": [],
+        "sms": "",
+        "phone": phone,
+        "needs_text": "",
+    }
+    if not shared:
+        return sheet
+    when = _when(referral, tz)
     bring = rules.what_to_bring(referral.needs, referral.devices)
     sms = rules.sms_text(
         first_name=referral.person_first_name,
@@ -375,21 +438,28 @@ def _sheet(referral: Referral) -> dict:
         bring=bring,
     )
     needs = [rules.NEEDS[code].label.lower() for code in referral.needs if code in rules.NEEDS]
-    return {
+    return sheet | {
+        "first_name": referral.person_first_name,
         "when": when,
-        "hour_lines": hour_lines,
         "bring": bring,
         "sms": sms,
-        "phone": phone,
         "needs_text": ", ".join(needs),
     }
 
 
-def _when(referral: Referral, tz) -> str:
+def _answer_when(referral: Referral, tz) -> str:
+    """The receiver's answer: the appointment, or the hours to come at."""
     if referral.appointment_at is not None:
         return "Rendez-vous " + rules.moment_text(referral.appointment_at.astimezone(tz))
     if referral.come_hours:
         return f"Venez {referral.come_hours}"
+    return ""
+
+
+def _when(referral: Referral, tz) -> str:
+    answer = _answer_when(referral, tz)
+    if answer:
+        return answer
     if referral.first_slot_at is not None:
         # Before the answer: the first moment both the place and the person can.
         first = rules.slot_start_text(referral.first_slot_at.astimezone(tz))
@@ -398,6 +468,17 @@ def _when(referral: Referral, tz) -> str:
 
 
 def referral_print(request: HttpRequest, public_id) -> HttpResponse:
+    """The sheet the person takes away; the same rule as the referral's page decides what of
+    the person it shows (can_see_consented_part)."""
     referral = get_referral_for_user(request.user, public_id)
-    context = {"referral": referral, "sheet": _sheet(referral)}
+    shared = can_see_consented_part(request.user, referral, timezone.now())
+    consent = referral.consent
+    context = {
+        "referral": referral,
+        "sheet": _sheet(referral, shared=shared),
+        "sees_consented_part": shared,
+        # Where the person withdraws consent: the structure that recorded it follows them.
+        "consent_holder": consent.organisation.name if consent else "",
+        "visible_days": rules.RECEIVER_SEES_PERSON_DAYS,
+    }
     return render(request, "referrals/referral_print.html", context)

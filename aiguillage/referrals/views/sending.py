@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from aiguillage.journal.actions import log_event
 from aiguillage.organisations.models import Organisation
 from aiguillage.people.actions import PersonError, create_person, record_consent
 from aiguillage.people.models import Person
@@ -36,10 +37,6 @@ from aiguillage.referrals.permissions import get_person_for_redirection, get_ref
 
 DRAFT_KEY = "referral_draft"
 RECENT_PEOPLE = 15
-ORIENTATION_EXPLANATION = (
-    "J'ai expliqué à la personne que sa fiche (prénom, commune, langues, besoin) sera "
-    "transmise à la structure vers laquelle je l'oriente, et à elle seule."
-)
 
 
 def _organisation(request: HttpRequest) -> Organisation:
@@ -103,6 +100,28 @@ def _criteria(draft: dict[str, Any], values: dict[str, Any]) -> matching.Criteri
     )
 
 
+def _recent_people(request: HttpRequest, organisation: Organisation) -> list[Person]:
+    """The people the structure saw last, for screen 1; journaled like people's own list
+    (``people_listed``: which files were shown)."""
+    people = list(
+        Person.objects.for_organisation(organisation)
+        .active()
+        .select_related("commune")
+        .order_by("-last_activity_at")[:RECENT_PEOPLE]
+    )
+    log_event(
+        "people_listed",
+        actor=request.user,
+        data={
+            "organisation": organisation.pk,
+            "search": False,
+            "people": [str(person.public_id) for person in people],
+            "page": "referral_start",
+        },
+    )
+    return people
+
+
 def referral_start(request: HttpRequest) -> HttpResponse:
     """Screen 1: whom to refer — a person the structure follows, or a new one."""
     organisation = _organisation(request)
@@ -116,19 +135,14 @@ def referral_start(request: HttpRequest) -> HttpResponse:
                 organisation=organisation,
                 values=values,
                 purposes=["accompagnement", "orientation"],
-                explained_text=f"{CONSENT_EXPLANATION} {ORIENTATION_EXPLANATION}",
+                explained_text=f"{CONSENT_EXPLANATION} {rules.ORIENTATION_EXPLANATION}",
             )
         except PersonError as error:
             form.add_error(None, str(error))
         else:
             url = reverse("referrals:referral_need", args=[person.public_id])
             return redirect(f"{url}?lieu={place.public_id}" if place else url)
-    people = (
-        Person.objects.for_organisation(organisation)
-        .active()
-        .select_related("commune")
-        .order_by("-last_activity_at")[:RECENT_PEOPLE]
-    )
+    people = _recent_people(request, organisation)
     context = {"form": form, "people": people, "place": place, "organisation": organisation}
     return render(request, "referrals/referral_start.html", context)
 
@@ -226,7 +240,7 @@ def referral_confirm(request: HttpRequest, public_id, place_id) -> HttpResponse:
                     person=person,
                     organisation=organisation,
                     purposes=["orientation"],
-                    explained_text=ORIENTATION_EXPLANATION,
+                    explained_text=rules.ORIENTATION_EXPLANATION,
                 )
             referral = send_referral(
                 actor=request.user,
@@ -259,5 +273,6 @@ def referral_confirm(request: HttpRequest, public_id, place_id) -> HttpResponse:
         "summary": rules.need_lines(values),
         "previous": previous,
         "from_matches": not draft.get("place"),
+        "visible_days": rules.RECEIVER_SEES_PERSON_DAYS,
     }
     return render(request, "referrals/referral_confirm.html", context)
