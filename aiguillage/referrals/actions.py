@@ -477,8 +477,11 @@ def anonymise_referrals_of_person(person: Person) -> None:
 
 
 def expired_referrals(*, now: dt.datetime, months: int):
-    """Closed referrals whose last activity is older than the retention period."""
+    """Referrals whose last activity is older than the retention period, whatever their
+    status: one left « acceptée » or « personne venue » with no outcome ever recorded is
+    kept no longer than a closed one. A sent one is left to expire first (its sender is
+    told), then goes the same way."""
     limit = now - dt.timedelta(days=round(months * 30.44))
-    return Referral.objects.filter(
-        status__in=CLOSED_STATUSES, anonymised_at__isnull=True, last_activity_at__lt=limit
+    return Referral.objects.exclude(status=S.SENT).filter(
+        anonymised_at__isnull=True, last_activity_at__lt=limit
     )

@@ -89,9 +89,9 @@ def test_closed_referrals_are_anonymised_after_the_retention_period(referral, ow
         note="Voir avec Fatima",
     )
     _age(referral, 700)
-    assert "0 orientations closes à anonymiser" in _run("anonymise_closed_referrals")
+    assert "0 orientations à anonymiser" in _run("anonymise_closed_referrals")
     _age(referral, 800)
-    assert "1 orientations closes à anonymiser" in _run("anonymise_closed_referrals")
+    assert "1 orientations à anonymiser" in _run("anonymise_closed_referrals")
     referral.refresh_from_db()
     assert referral.anonymised_at is None
 
@@ -102,9 +102,28 @@ def test_closed_referrals_are_anonymised_after_the_retention_period(referral, ow
     assert referral.decline_reason == "autre" and referral.needs == ["demarche"]
 
 
-def test_open_referrals_are_kept_whatever_their_age(referral):
+def test_a_sent_referral_is_left_to_expire_first(referral):
     _age(referral, 900)
-    assert "0 orientations closes" in _run("anonymise_closed_referrals", "--wet-run")
+    assert "0 orientations anonymisées" in _run("anonymise_closed_referrals", "--wet-run")
+
+
+def test_an_accepted_referral_never_followed_up_is_anonymised_after_the_retention_period(
+    referral, owner, settings
+):
+    settings.REFERRAL_RETENTION_MONTHS = 24
+    actions.accept_referral(
+        referral=referral,
+        actor=owner,
+        organisation=referral.receiver_organisation,
+        version=0,
+        come_hours="mardi 14 h - 17 h",
+    )
+    _age(referral, 800)
+
+    _run("anonymise_closed_referrals", "--wet-run")
+
+    referral.refresh_from_db()
+    assert referral.anonymised_at is not None and referral.person is None
 
 
 @pytest.mark.parametrize("name", ["follow_up_referrals", "anonymise_closed_referrals"])

@@ -1,4 +1,5 @@
-"""Anonymise closed referrals whose last activity is older than REFERRAL_RETENTION_MONTHS.
+"""Anonymise referrals whose last activity is older than REFERRAL_RETENTION_MONTHS, closed
+or left open (accepted, came) with no outcome recorded.
 
 The link to the person and every free text go; statuses, dates, structures and needs
 stay for the statistics. Dry run unless --wet-run. Listed in deploy/schedule (daily).
@@ -14,7 +15,7 @@ from aiguillage.referrals.actions import anonymise_referral, expired_referrals
 
 
 class Command(BaseCommand):
-    help = "Anonymise les orientations closes sans activité depuis la durée de conservation."
+    help = "Anonymise les orientations sans activité depuis la durée de conservation."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--wet-run", action="store_true", help="appliquer (sinon : simulation)")
@@ -27,5 +28,5 @@ class Command(BaseCommand):
                 anonymise_referral(referral, reason=f"conservation {months} mois")
         verb = "anonymisées" if wet_run else "à anonymiser (simulation, ajoutez --wet-run)"
         self.stdout.write(
-            f"{len(referrals)} orientations closes {verb} (sans activité depuis {months} mois)."
+            f"{len(referrals)} orientations {verb} (sans activité depuis {months} mois)."
         )
