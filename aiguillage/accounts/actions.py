@@ -237,14 +237,31 @@ def create_account_from_invitation(
 # --- Memberships ----------------------------------------------------------------
 
 
+def _check_not_joining_alone(organisation: Organisation, user: User, actor: User | None) -> None:
+    """Nobody adds themselves to a structure (as nobody invites themselves), except its
+    founder: the first member of a structure that has nobody yet and follows nobody
+    (``organisations.actions.create_organisation``), where there is no file to read."""
+    if actor is None or actor.pk != user.pk:
+        return
+    if not organisation.memberships.exists() and not organisation.person_accesses.exists():
+        return
+    raise AccountError(
+        "Vous ne pouvez pas vous inviter vous-même : un ou une responsable de la structure "
+        "doit le faire."
+    )
+
+
 @transaction.atomic
 def add_member(
     *, organisation: Organisation, user: User, role: str, actor: User | None
 ) -> Membership:
-    """Add an existing account to an organisation (staff support and structure creation)."""
+    """Add an existing account to an organisation (staff support and structure creation).
+
+    The structure's managers are told, as when an invitation is accepted."""
     role = _checked_role(role)
     if Membership.objects.filter(organisation=organisation, user=user).exists():
         raise AccountError("Cette personne fait déjà partie de la structure.")
+    _check_not_joining_alone(organisation, user, actor)
     membership = Membership.objects.create(organisation=organisation, user=user, role=role)
     log_event(
         "membership_added",
@@ -252,6 +269,11 @@ def add_member(
         obj=membership,
         territory_id=organisation.territory_id,
         data={"organisation": str(organisation.public_id), "user": user.pk, "role": role},
+    )
+    # Managers are told of every new member: an unexpected one is noticed.
+    added_by_id = actor.pk if actor is not None else None
+    transaction.on_commit(
+        lambda: notifications.send_new_member(membership.pk, added_by_id=added_by_id)
     )
     return membership
 

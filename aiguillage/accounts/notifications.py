@@ -71,23 +71,30 @@ def send_invitation(invitation_id: int) -> int:
     return _send("invitation", context, [invitation.email])
 
 
-def send_new_member(membership_id: int) -> int:
-    """Every manager of the structure (but the newcomer) learns who joined, by whose invitation."""
+def send_new_member(membership_id: int, *, added_by_id: int | None = None) -> int:
+    """Every manager of the structure (but the newcomer) learns who joined, by whose invitation
+    (or who added them: ``added_by_id``, staff support in the admin)."""
     membership = (
         Membership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
     )
     if membership is None:
         return 0
-    invitation = (
-        Invitation.objects.select_related("invited_by")
-        .filter(organisation=membership.organisation, accepted_by=membership.user)
-        .order_by("-accepted_at")
-        .first()
-    )
+    if added_by_id is not None:
+        added_by = User.objects.filter(pk=added_by_id).first()
+        inviter_name = added_by.display_name if added_by else ""
+    else:
+        invitation = (
+            Invitation.objects.select_related("invited_by")
+            .filter(organisation=membership.organisation, accepted_by=membership.user)
+            .order_by("-accepted_at")
+            .first()
+        )
+        inviter_name = invitation.invited_by.display_name if invitation else ""
     context = {
         "membership": membership,
         "organisation": membership.organisation,
-        "inviter_name": invitation.invited_by.display_name if invitation else "",
+        "inviter_name": inviter_name,
+        "added_directly": added_by_id is not None,
         "url": absolute_url(
             reverse("organisations:organisation_detail", args=[membership.organisation.public_id])
         ),

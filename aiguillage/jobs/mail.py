@@ -4,7 +4,8 @@
 enqueues its delivery. ``deliver`` sends one message with ``EMAIL_TIMEOUT``; when
 the server refuses or is unreachable, the message waits and is tried again with a growing
 delay (``queue.retry_delay``) for ``EMAIL_RETRY_HOURS``, then is kept as given up for staff
-to see in the admin. A delivered message is deleted.
+to see in the admin. A delivered message is deleted; a given-up one is deleted
+``GIVEN_UP_EMAILS_KEPT_DAYS`` after it was written (``purge_given_up_emails``, scheduled).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 # A message claimed by a worker that died is claimed again after this long.
 SENDING_CLAIM_TIMEOUT = dt.timedelta(minutes=5)
+# Given-up messages stay this long for staff to see why (admin), then are deleted: their
+# bodies hold first names and links.
+GIVEN_UP_EMAILS_KEPT_DAYS = 30
 
 
 _discarding = threading.local()
@@ -95,3 +99,10 @@ def deliver(email_id: int) -> dt.datetime | None:
         return email.next_attempt_at
     email.delete()
     return None
+
+
+def given_up_emails(*, now: dt.datetime, days: int):
+    """Messages given up and written more than ``days`` ago; those still tried are kept."""
+    return OutgoingEmail.objects.filter(
+        status=OutgoingEmailStatus.FAILED, created_at__lt=now - dt.timedelta(days=days)
+    )

@@ -153,8 +153,8 @@ def anonymise_person(*, actor: Any, person: Person, reason: str) -> Person:
     if person.anonymised_at:
         return person
     for name in Person.PERSONAL_DATA_FIELDS:
-        field = Person._meta.get_field(name)
-        setattr(person, name, None if field.null else "")
+        # Each field's empty value: None, "" or [] (languages).
+        setattr(person, name, Person._meta.get_field(name).get_default())
     person.first_name = "Anonyme"
     person.contact_preference = "aucun"
     person.anonymised_at = timezone.now()

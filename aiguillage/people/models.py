@@ -31,8 +31,18 @@ class PersonQuerySet(models.QuerySet):
 
 
 class Person(models.Model):
-    # Fields holding personal data; the anonymiser blanks exactly these.
-    PERSONAL_DATA_FIELDS = ("first_name", "last_name", "birth_year", "contact_value", "notes")
+    # Fields holding personal data; the anonymiser blanks exactly these. Statistics need
+    # none of them: a finished assessment keeps its own copy of the commune, a referral its
+    # commune of departure.
+    PERSONAL_DATA_FIELDS = (
+        "first_name",
+        "last_name",
+        "birth_year",
+        "commune",
+        "contact_value",
+        "languages",
+        "notes",
+    )
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     first_name = models.CharField(

@@ -1,5 +1,6 @@
-"""Who may see a person. Only members of organisations that work with the person;
-everyone else (other structures, coordinators, staff) gets 404: existence is hidden."""
+"""Who may see a person. Only members of organisations that work with the person, and
+only until the file is anonymised; everyone else (other structures, coordinators, staff)
+gets 404: existence is hidden."""
 
 from __future__ import annotations
 
@@ -17,7 +18,10 @@ def organisations_of(user: User) -> list[int]:
 
 
 def can_see_person(user: User, person: Person) -> bool:
-    # One rule: a member of an organisation that has access to the person.
+    # An anonymised file is closed to everyone: what is left serves anonymous statistics.
+    if person.anonymised_at is not None:
+        return False
+    # A member of an organisation that has access to the person.
     return person.accesses.filter(organisation_id__in=organisations_of(user)).exists()
 
 

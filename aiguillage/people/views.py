@@ -94,8 +94,6 @@ def person_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 def person_edit(request: HttpRequest, public_id) -> HttpResponse:
     person = get_person_for_user(request.user, public_id, purpose="modification")
-    if person.anonymised_at:
-        raise PermissionDenied("Cette fiche est anonymisée.")
     territory = person.created_by_organisation.territory
     form = PersonForm(
         request.POST or None,

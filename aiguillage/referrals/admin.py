@@ -21,7 +21,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class ReferralStatusChangeInline(admin.TabularInline):
     model = ReferralStatusChange
-    fields = ("at", "from_status", "to_status", "actor", "organisation", "note")
+    # Who changed what, when: never the note, which professionals write about the person
+    # (ReferralStatusChange.PERSONAL_DATA_FIELDS).
+    fields = ("at", "from_status", "to_status", "actor", "organisation")
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -398,6 +398,7 @@ def test_an_override_is_journaled_without_its_text(owner, organisation, person):
 def test_withdrawing_consent_anonymises_assessments_but_keeps_statistics(
     owner, organisation, person
 ):
+    commune = person.commune
     done = screening(owner, organisation, person, BEGINNER)
     draft = actions.start_assessment(
         actor=owner, organisation=organisation, person=person, kind="in_depth"
@@ -413,7 +414,8 @@ def test_withdrawing_consent_anonymises_assessments_but_keeps_statistics(
     # The anonymous part stays for the statistics.
     assert done.typology == "accompagne_debutant"
     assert done.area_values["communication"] == 0
-    assert done.commune == person.commune and done.organisation == organisation
+    assert done.commune == commune and person.commune is None
+    assert done.organisation == organisation
     assert done.completed_at is not None
     assert draft.status == AssessmentStatus.ABANDONED and draft.answers == {}
     assert Assessment.objects.complete().in_territory(organisation.territory).count() == 1

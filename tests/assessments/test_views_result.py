@@ -178,16 +178,17 @@ def test_the_person_page_costs_a_fixed_number_of_queries(
         client.get(url)
 
 
-def test_after_anonymisation_only_the_typology_remains(client, owner, organisation, person):
+def test_after_anonymisation_the_file_and_its_results_are_closed(
+    client, owner, organisation, person
+):
     assessment = screening(owner, organisation, person, ASSISTANCE)
     withdraw_consent(actor=owner, person=person)
     client.force_login(owner)
-    page = client.get(reverse("people:person_detail", args=[person.public_id])).content.decode()
-    assert "Assistance numérique" in page
-    assert result_url(assessment) not in page
-    result = client.get(result_url(assessment)).content.decode()
-    assert "Vous avez répondu" not in result
-    assert "Faire le diagnostic" not in page
+    page = client.get(reverse("people:person_detail", args=[person.public_id]))
+    result = client.get(result_url(assessment))
+    assert page.status_code == 404 and result.status_code == 404
+    assert "Assistance numérique" not in page.content.decode()
+    assert "Assistance numérique" not in result.content.decode()
 
 
 def test_a_partner_structure_sees_the_finished_result(
