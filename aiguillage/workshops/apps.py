@@ -7,3 +7,11 @@ class WorkshopsConfig(AppConfig):
     name = "aiguillage.workshops"
     verbose_name = "Ateliers"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # A person anonymised anywhere (withdrawn consent, retention) leaves the workshops'
+        # lists too: open enrolments are cancelled and every enrolment loses the link.
+        from aiguillage.people.anonymisation import register_anonymiser
+        from aiguillage.workshops.enrolment_actions import anonymise_enrolments_of_person
+
+        register_anonymiser(anonymise_enrolments_of_person)
