@@ -29,6 +29,9 @@ from aiguillage.referrals.models import (
     transition_problem,
 )
 from aiguillage.territories.models import Commune
+from aiguillage.workshops.enrolment_actions import check_open, enrol_person, planned_sessions
+from aiguillage.workshops.errors import WorkshopError
+from aiguillage.workshops.models import AttendanceStatus, Cycle, EnrolmentStatus, Session
 
 S = ReferralStatus
 
@@ -89,6 +92,20 @@ def _check_need(values: dict[str, Any]) -> None:
 
 
 @transaction.atomic
+def _check_workshop(workshop: Cycle | Session, place: Place) -> None:
+    """A referral to a workshop: published, still open, at the place given."""
+    if not workshop.is_published:
+        raise ReferralError("Cet atelier n'est pas publié : il ne reçoit pas d'orientation.")
+    if workshop.place_id is None or workshop.place_id != place.pk:
+        raise ReferralError(
+            "Cet atelier n'a pas de lieu indiqué : contactez la structure qui l'organise."
+        )
+    try:
+        check_open(workshop, now=timezone.now())
+    except WorkshopError as error:
+        raise ReferralError(str(error)) from error
+
+
 def send_referral(
     *,
     actor: Any,
@@ -102,12 +119,19 @@ def send_referral(
     first_slot_at: dt.datetime | None = None,
     previous: Referral | None = None,
     previous_version: int | None = None,
+    workshop: Cycle | Session | None = None,
 ) -> Referral:
     """Send ``person`` to ``place``: its structure gets the referral and sees the person.
 
     With ``previous``, the receiving structure of that referral redirects the person
-    here; ``previous`` becomes « réorientée » in the same transaction.
+    here; ``previous`` becomes « réorientée » in the same transaction. With ``workshop``
+    (a cycle or a session standing alone), the person is sent to that workshop: its
+    organiser answers, whoever holds the place, and accepting enrols the person.
     """
+    receiver_id = place.organisation_id
+    if workshop is not None:
+        _check_workshop(workshop, place)
+        receiver_id = workshop.organisation_id
     if person.anonymised_at:
         raise ReferralError("Cette fiche est anonymisée : la personne ne peut plus être orientée.")
     consent = orientation_consent(person)
@@ -116,7 +140,7 @@ def send_referral(
             "La personne n'a pas accepté l'orientation : recueillez son accord pour "
             "l'orientation avant d'envoyer."
         )
-    if place.organisation_id is None:
+    if receiver_id is None:
         raise ReferralError(
             "Ce lieu n'est tenu par aucune structure inscrite : il ne peut pas recevoir "
             "d'orientation. Donnez plutôt sa fiche à la personne."
@@ -133,8 +157,10 @@ def send_referral(
         territory_id=place.territory_id,
         sender_organisation=organisation,
         sent_by=actor,
-        receiver_organisation_id=place.organisation_id,
+        receiver_organisation_id=receiver_id,
         place=place,
+        cycle=workshop if isinstance(workshop, Cycle) else None,
+        session=workshop if isinstance(workshop, Session) else None,
         previous=previous,
         message=message.strip(),
         distance_m=None if distance_m is None else round(distance_m),
@@ -259,6 +285,11 @@ def accept_referral(
     message: str = "",
 ) -> Referral:
     """Accept with an appointment, or with the hours when the person may come."""
+    if referral.workshop is not None:
+        return _accept_into_workshop(
+            referral=referral, actor=actor, organisation=organisation, version=version,
+            message=message,
+        )  # fmt: skip
     if appointment_at is None and not come_hours.strip():
         raise ReferralError(
             "Proposez un rendez-vous ou indiquez quand la personne peut venir sans rendez-vous."
@@ -277,6 +308,88 @@ def accept_referral(
             "come_hours": come_hours.strip(),
             "response_message": message.strip(),
         },
+    )
+
+
+@transaction.atomic
+def _accept_into_workshop(
+    *, referral: Referral, actor: Any, organisation: Organisation, version: int | None, message: str
+) -> Referral:
+    """Accepting a referral to a workshop enrols the person (or puts them on the waiting
+    list when it is full); the appointment is the first session to come."""
+    workshop = referral.workshop
+    if referral.person is None or referral.person.anonymised_at:
+        raise ReferralError("Cette orientation n'a plus de personne à inscrire.")
+    try:
+        enrolment = enrol_person(
+            actor=actor,
+            target=workshop,
+            person=referral.person,
+            prescriber_organisation=referral.sender_organisation,
+            referral_id=referral.pk,
+        )
+    except WorkshopError as error:
+        raise ReferralError(str(error)) from error
+    first = planned_sessions(workshop).filter(starts_at__gt=timezone.now()).order_by("starts_at")
+    first_session = first.first()
+    waiting = enrolment.status == EnrolmentStatus.WAITING
+    note = "Inscrite sur la liste d'attente." if waiting else "Inscrite à l'atelier."
+    return transition(
+        referral,
+        to=S.ACCEPTED,
+        actor=actor,
+        organisation=organisation,
+        version=version,
+        note=f"{note} {message}".strip(),
+        changes={
+            "appointment_at": first_session.starts_at if first_session else None,
+            "come_hours": "",
+            "response_message": message.strip(),
+        },
+    )
+
+
+def follow_workshop_attendance(attendance: Any, *, actor: Any) -> None:
+    """A first presence at a workshop the person was referred to: « personne venue »."""
+    enrolment = attendance.enrolment
+    if attendance.status != AttendanceStatus.PRESENT or enrolment.referral_id is None:
+        return
+    referral = Referral.objects.filter(pk=enrolment.referral_id).first()
+    if referral is None or referral.status not in (S.ACCEPTED, S.NO_SHOW):
+        return
+    session_day = attendance.session.starts_at.astimezone(referral.territory.tz)
+    transition(
+        referral,
+        to=S.CAME,
+        actor=None,  # recorded by the organiser's roll call, not typed again
+        organisation=referral.receiver_organisation,
+        version=None,
+        note=f"Présente à l'atelier le {session_day:%d/%m/%Y}.",
+    )
+
+
+def follow_workshop_completion(enrolment: Any, *, to: str, actor: Any) -> None:
+    """A cycle settled: the referral is « accompagnement fait », with what was followed."""
+    if to not in (EnrolmentStatus.COMPLETED, EnrolmentStatus.INCOMPLETE):
+        return
+    if enrolment.referral_id is None:
+        return
+    referral = Referral.objects.filter(pk=enrolment.referral_id).first()
+    if referral is None or referral.status != S.CAME:
+        return
+    note = (
+        "Atelier suivi jusqu'au bout."
+        if to == EnrolmentStatus.COMPLETED
+        else "Atelier pas suivi jusqu'au bout."
+    )
+    transition(
+        referral,
+        to=S.DONE,
+        actor=None,
+        organisation=referral.receiver_organisation,
+        version=None,
+        note=note,
+        changes={"outcome_note": note},
     )
 
 

@@ -309,14 +309,21 @@ class AcceptForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, tz: ZoneInfo, **kwargs) -> None:
+    def __init__(self, *args, tz: ZoneInfo, workshop: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.tz = tz
+        self.workshop = workshop
+        if workshop:
+            # Accepting a referral to a workshop enrols the person: its sessions are the dates.
+            for name in ("mode", "appointment_date", "appointment_time", "come_hours"):
+                del self.fields[name]
 
     def clean(self) -> dict:
         data = super().clean()
         data["appointment_at"] = None
-        if data.get("mode") == ACCEPT_APPOINTMENT:
+        if self.workshop:
+            data["come_hours"] = ""
+        elif data.get("mode") == ACCEPT_APPOINTMENT:
             day, time = data.get("appointment_date"), data.get("appointment_time")
             if day is None:
                 self.add_error("appointment_date", "Indiquez la date du rendez-vous.")

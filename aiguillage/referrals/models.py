@@ -128,6 +128,18 @@ class Referral(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="referrals_received"
     )
     place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="referrals")
+    # A referral to a workshop (a cycle, or a session standing alone) rather than to the
+    # place's opening hours: the organiser answers, and accepting enrols the person.
+    cycle = models.ForeignKey(
+        "workshops.Cycle", null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+    )
+    session = models.ForeignKey(
+        "workshops.Session",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_referrals"
     )
@@ -187,6 +199,10 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=ReferralStatus.values), name="referral_known_status"
             ),
+            models.CheckConstraint(
+                condition=models.Q(cycle__isnull=True) | models.Q(session__isnull=True),
+                name="referral_one_workshop_at_most",
+            ),
         ]
         indexes = [
             models.Index(fields=["receiver_organisation", "status"], name="referral_inbox"),
@@ -205,6 +221,11 @@ class Referral(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
+
+    @property
+    def workshop(self):
+        """The cycle or stand-alone session the person is sent to, or None (a place)."""
+        return self.cycle or self.session
 
     @property
     def person_name(self) -> str:

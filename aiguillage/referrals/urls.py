@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aiguillage.referrals.views import answering, sending, territory
+from aiguillage.referrals.views import answering, sending, territory, workshop
 
 app_name = "referrals"
 urlpatterns = [
@@ -21,6 +21,17 @@ urlpatterns = [
         "espace/orientations/nouvelle/<uuid:public_id>/lieux/<uuid:place_id>/",
         sending.referral_confirm,
         name="referral_confirm",
+    ),
+    # To a workshop of another structure (a cycle, or a session standing alone).
+    path(
+        "espace/orientations/nouvelle/<uuid:public_id>/ateliers/",
+        workshop.workshop_choose,
+        name="workshop_choose",
+    ),
+    path(
+        "espace/orientations/nouvelle/<uuid:public_id>/ateliers/<str:kind>/<uuid:workshop_id>/",
+        workshop.workshop_confirm,
+        name="workshop_confirm",
     ),
     # One referral and its answers.
     path(

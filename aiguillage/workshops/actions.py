@@ -19,7 +19,7 @@ from aiguillage.journal.actions import log_event
 from aiguillage.organisations.models import Organisation
 from aiguillage.places.models import Place
 from aiguillage.territories.models import Territory
-from aiguillage.workshops import notifications, rules
+from aiguillage.workshops import listeners, notifications, rules
 from aiguillage.workshops.enrolment_actions import (
     cancel_for_cancelled_session,
     charter_for,
@@ -608,6 +608,7 @@ def record_attendance(
             defaults={"status": status, "recorded_by": actor, "recorded_at": now},
         )
         recorded.append(attendance)
+        listeners.attendance_recorded(attendance, actor=actor)
     Session.objects.filter(pk=current.pk).update(roll_call_at=now, updated_at=now)
     log_event(
         "workshop_attendance_recorded",

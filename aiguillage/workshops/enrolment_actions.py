@@ -21,7 +21,7 @@ from aiguillage.organisations.models import Organisation
 from aiguillage.people.actions import touch_person
 from aiguillage.people.models import Consent, Person, PersonAccess
 from aiguillage.territories.models import Commune
-from aiguillage.workshops import notifications, rules
+from aiguillage.workshops import listeners, notifications, rules
 from aiguillage.workshops.errors import WorkshopError
 from aiguillage.workshops.models import (
     SEAT_STATUSES,
@@ -72,7 +72,7 @@ def charter_for(*, actor: Any, organisation: Organisation, text: str) -> Charter
 # --- Enrolling -------------------------------------------------------------------------------
 
 
-def _check_open(target: Target, *, now: dt.datetime) -> None:
+def check_open(target: Target, *, now: dt.datetime) -> None:
     if isinstance(target, Session):
         if target.cycle_id:
             raise WorkshopError(
@@ -107,7 +107,7 @@ def _create(
 ) -> Enrolment:
     current = lock_target(target)
     now = timezone.now()
-    _check_open(current, now=now)
+    check_open(current, now=now)
     same_target = Enrolment.objects.for_target(current)
     if person is not None and same_target.active().filter(person=person).exists():
         raise WorkshopError(
@@ -250,7 +250,8 @@ def transition(
             territory_id=current.territory_id,
             data={"from": current.status, "to": to},
         )
-    current.refresh_from_db()
+        current.refresh_from_db()
+        listeners.enrolment_status_changed(current, to=to, actor=actor)
     return current
 
 

@@ -49,6 +49,8 @@ from aiguillage.referrals.permissions import (
     get_referral_for_user,
     receiver_sees_person,
 )
+from aiguillage.workshops.enrolment_actions import attendance_counts
+from aiguillage.workshops.models import Enrolment
 
 S = ReferralStatus
 PAGE_SIZE = 25
@@ -153,7 +155,10 @@ def _forms(referral: Referral, *, bound: dict[str, forms.Form] | None = None) ->
     made: dict[str, forms.Form] = {}
     if S.ACCEPTED in allowed:
         made["accept"] = AcceptForm(
-            initial=initial | {"come_hours": _come_hours(referral)}, tz=tz, prefix="accept"
+            initial=initial | {"come_hours": _come_hours(referral)},
+            tz=tz,
+            workshop=referral.workshop is not None,
+            prefix="accept",
         )
     if S.DECLINED in allowed:
         made["decline"] = DeclineForm(initial=initial, prefix="decline")
@@ -222,7 +227,24 @@ def _detail_context(request: HttpRequest, referral: Referral, **extra) -> dict:
         "autonomy_label": rules.AUTONOMY.get(referral.outcome_autonomy, ""),
         "answer_when": _answer_when(referral, _tz(referral)),
         "sheet": _sheet(referral, shared=shared),
+        **_workshop_progress(referral),
         **extra,
+    }
+
+
+def _workshop_progress(referral: Referral) -> dict:
+    """For a referral to a workshop: the enrolment it made and the sessions attended (the
+    sender sees the outcome without anyone typing it twice)."""
+    if referral.workshop is None:
+        return {}
+    enrolment = Enrolment.objects.filter(referral_id=referral.pk).order_by("-pk").first()
+    if enrolment is None:
+        return {"workshop_enrolment": None, "workshop_attended": None}
+    held, attended = attendance_counts(enrolment.target)
+    return {
+        "workshop_enrolment": enrolment,
+        "workshop_attended": attended.get(enrolment.pk, 0) if held else None,
+        "workshop_held": held,
     }
 
 
@@ -284,7 +306,9 @@ def referral_accept(request: HttpRequest, public_id) -> HttpResponse:
         request,
         public_id,
         key="accept",
-        form_factory=lambda data, referral: AcceptForm(data, tz=_tz(referral), prefix="accept"),
+        form_factory=lambda data, referral: AcceptForm(
+            data, tz=_tz(referral), workshop=referral.workshop is not None, prefix="accept"
+        ),
         act=act,
         done="Orientation acceptée : la structure qui oriente est prévenue.",
     )
