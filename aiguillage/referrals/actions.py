@@ -361,7 +361,7 @@ def follow_workshop_attendance(attendance: Any, *, actor: Any) -> None:
     transition(
         referral,
         to=S.CAME,
-        actor=None,  # recorded by the organiser's roll call, not typed again
+        actor=actor,  # who took the roll call: nothing is typed twice
         organisation=referral.receiver_organisation,
         version=None,
         note=f"Présente à l'atelier le {session_day:%d/%m/%Y}.",
@@ -385,7 +385,7 @@ def follow_workshop_completion(enrolment: Any, *, to: str, actor: Any) -> None:
     transition(
         referral,
         to=S.DONE,
-        actor=None,
+        actor=actor,
         organisation=referral.receiver_organisation,
         version=None,
         note=note,
