@@ -5,8 +5,9 @@ prints the figures but leaves docs/benchmarks.md alone. The hand-written analysi
 the ANALYSIS markers of docs/benchmarks.md is kept when the figures are rewritten.
 
 Then the load benchmark of the production server and the memory of the search index
-(PostgreSQL only) rewrite docs/benchmarks-load.md the same way; ``--load-only`` runs just
-those two.
+(PostgreSQL only) rewrite docs/benchmarks-load.md the same way, followed by the memory and
+transaction time of the duplicate merging (SQLite and PostgreSQL, its own section and
+analysis at the end of the page); ``--load-only`` runs just those three.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Any
 
 import psycopg
 
-from bench import database, import_bench, index_memory, load_bench, search_bench
+from bench import database, import_bench, index_memory, load_bench, merge_memory, search_bench
 
 DOC_PATH = database.REPO / "docs" / "benchmarks.md"
 ANALYSIS_START = "<!-- ANALYSIS: kept by bench.run_all -->"
@@ -313,19 +314,24 @@ def run_module(module: str, *, quick: bool) -> dict[str, Any]:
 
 
 def load_benchmarks(*, quick: bool) -> None:
-    """The production server under load, then the memory of the search index; in full mode
-    their figures rewrite docs/benchmarks-load.md (its analysis is kept)."""
+    """The production server under load, then the memory of the search index and of the
+    duplicate merging; in full mode their figures rewrite docs/benchmarks-load.md (its
+    analyses are kept)."""
     clock = time.perf_counter()
     load = run_module("bench.load_bench", quick=quick)
     memory = run_module("bench.index_memory", quick=quick)
+    merge = run_module("bench.merge_memory", quick=quick)
     minutes = (time.perf_counter() - clock) / 60
     print()
     load_bench.print_result(load)
     index_memory.print_result(memory)
+    merge_memory.print_result(merge)
     if quick:
         print("\nMode --quick : docs/benchmarks-load.md n'est pas réécrit.")
         return
     text = load_bench.render_doc(load, memory, machine(), minutes=minutes)
+    # The merge benchmark (issue 11) keeps its own section, and analysis, at the end.
+    text = text.rstrip() + "\n\n" + merge_memory.render_section(merge)
     load_bench.DOC_PATH.write_text(text, encoding="utf-8")
     print(f"\n{load_bench.DOC_PATH.relative_to(database.REPO)} réécrit ({minutes:.1f} min).")
 
@@ -341,7 +347,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--load-only",
         action="store_true",
-        help="seulement la charge du serveur et la mémoire de l'index (docs/benchmarks-load.md)",
+        help="seulement la charge du serveur, la mémoire de l'index et la fusion des doublons "
+        "(docs/benchmarks-load.md)",
     )
     args = parser.parse_args(argv)
     if not args.load_only:
