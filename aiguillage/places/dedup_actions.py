@@ -7,11 +7,12 @@ duplicate, never overwrites the kept place, and an undo restores it intact.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from aiguillage.journal.actions import log_event
@@ -123,12 +124,37 @@ def _merge_in_territory(*, actor: Any, territory: Territory) -> int:
             if key not in best_match or match.score > best_match[key].score:
                 best_match[key] = match
     count = 0
+    pause = _WriterPause()
     for group in group_matches(matches, keys):
         if len(group) >= 2:
             count += _merge_group(actor=actor, keys=group, best_match=best_match)
+            pause.maybe()
     if count:
         log_event("places_merged", actor=actor, territory_id=territory.pk, data={"merged": count})
     return count
+
+
+class _WriterPause:
+    """On SQLite (the demo), leave the write lock free for a moment every so often.
+
+    Each group's transaction is short, but they follow each other back to back, and SQLite
+    has no queue for writers: a login waiting in SQLite's busy handler retries every
+    25–100 ms and lands in a gap between two groups only by chance (waits of 2–6 s were
+    measured at 100,000 places, docs/benchmarks-load.md). Pausing 100 ms after each
+    quarter-second of merging bounds that wait; PostgreSQL locks rows, not the database,
+    and never pauses."""
+
+    WORK_SECONDS = 0.25
+    PAUSE_SECONDS = 0.1
+
+    def __init__(self) -> None:
+        self.enabled = connection.vendor == "sqlite"
+        self.since = time.monotonic()
+
+    def maybe(self) -> None:
+        if self.enabled and time.monotonic() - self.since >= self.WORK_SECONDS:
+            time.sleep(self.PAUSE_SECONDS)
+            self.since = time.monotonic()
 
 
 @transaction.atomic
