@@ -15,3 +15,8 @@ class WorkshopsConfig(AppConfig):
         from aiguillage.workshops.enrolment_actions import anonymise_enrolments_of_person
 
         register_anonymiser(anonymise_enrolments_of_person)
+        # A place's public page lists its coming sessions.
+        from aiguillage.places.page_sections import register_section
+        from aiguillage.workshops.place_section import coming_sessions
+
+        register_section(coming_sessions)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from aiguillage.places import hours
 from aiguillage.places.models import Place
+from aiguillage.places.page_sections import sections_for
 from aiguillage.places.permissions import can_edit_place, get_place_for_user
 from aiguillage.places.rules import SERVICE_CODE_BY_LABEL, SUPPORT_CODES, format_distance
 from aiguillage.places.search import PARIS, count_places, search_places
@@ -260,8 +261,10 @@ def _removable_criteria(params: QueryDict, form: PlaceSearchForm) -> list[tuple[
 @require_GET
 def place_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     place = get_place_for_user(request.user, public_id)
-    context = _place_context(request, place, timezone.now())
+    now = timezone.now()
+    context = _place_context(request, place, now)
     context["can_edit"] = can_edit_place(request.user, place)
+    context["extra_sections"] = sections_for(place, now)
     return render(request, "places/place_detail.html", context)
 
 
