@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.test import TestCase
+from django.utils import timezone
 
 from aiguillage.accounts.actions import invite_colleague
+from aiguillage.activities.actions import record_activity
 from aiguillage.assessments import actions as assessment_actions
 from aiguillage.coverage.actions import start_coverage_run
 from aiguillage.coverage.engine import CoverageSettings
@@ -172,6 +174,14 @@ def _structure_objects(world: World, owner: str, organisation, manager, home, aw
     world.add(owner, "organisation", {"public_id": org}, organisation)
     world.add(owner, "place", {"public_id": place.public_id}, place)
     world.add(owner, "person", {"public_id": person.public_id}, person)
+    # An accompaniment the structure's manager recorded (activities: the writer or a manager
+    # of the structure corrects it within 7 days).
+    record = record_activity(
+        actor=manager,
+        organisation=organisation,
+        values={"occurred_on": timezone.localdate(), "themes": ["smartphone"]},
+    )
+    world.add(owner, "activity_record", {"public_id": record.public_id}, record)
     world.add(owner, "referred_person", {"public_id": referred.public_id}, referred)
     for kind, who in [("person_and_place", person), ("referred_person_and_place", referred)]:
         world.add(owner, kind, {"public_id": who.public_id, "place_id": place.public_id}, who)

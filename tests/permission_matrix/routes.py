@@ -11,6 +11,7 @@ from tests.permission_matrix.personas import (
     FORM,
     POST,
     Route,
+    Rule,
     coordinator_of_a_territory,
     coordinator_of_territory,
     logged_in,
@@ -283,6 +284,47 @@ ROUTES: dict[str, Route] = {
     "workshops:public_list": Route(public, "territory"),
     "workshops:territory_ics": Route(public, "territory"),
     "workshops:place_ics": Route(public, "place"),
+    # --- activities (docs/activities.md) ---
+    # Any member records for their current structure; with ?personne=, only for a person the
+    # structure follows (a coordinator or staff member without a structure: 403 first).
+    "activities:activity_record": Route(
+        with_a_structure,
+        methods=FORM,
+        personal=True,
+        answers_403_to=without_a_structure,
+        also=(("person_in_query", members_of_owner),),
+    ),
+    "activities:activity_list": Route(
+        with_a_structure, personal=True, answers_403_to=without_a_structure
+    ),
+    # Importing La Coop's export: a structure's managers.
+    "activities:activity_import": Route(
+        Rule("managers", lambda p, o: p.structure is not None and p.manager),
+        methods=FORM,
+        answers_403_to=without_a_structure,
+    ),
+    # Correcting or deleting a record: its writer (here the manager) or a manager, 7 days.
+    **dict.fromkeys(
+        ["activities:activity_edit", "activities:activity_delete"],
+        Route(managers_of_owner, "activity_record", FORM),
+    ),
+    # The current structure's statistics, and the territory's for its coordinators.
+    **dict.fromkeys(
+        [
+            "activities:structure_stats",
+            "activities:structure_stats_csv",
+            "activities:structure_stats_xlsx",
+        ],
+        Route(with_a_structure),
+    ),
+    **dict.fromkeys(
+        [
+            "activities:territory_stats",
+            "activities:territory_stats_csv",
+            "activities:territory_stats_xlsx",
+        ],
+        COORDINATION,
+    ),
 }
 
 # What structure B reaches of A's by design: A's published workshops, to see them and enrol the
