@@ -17,6 +17,7 @@ from aiguillage.people.actions import touch_person
 from aiguillage.people.models import Consent, Person
 from aiguillage.places.models import Place
 from aiguillage.referrals import notifications, rules
+from aiguillage.referrals.activity_records import count_completed_referral
 from aiguillage.referrals.models import (
     CLOSED_STATUSES,
     RECEIVER,
@@ -450,19 +451,23 @@ def complete_referral(
         raise ReferralError("Choisissez ce qui a été fait dans la liste.")
     if autonomy and autonomy not in rules.AUTONOMY:
         raise ReferralError("Niveau d'autonomie inconnu.")
-    return transition(
-        referral,
-        to=S.DONE,
-        actor=actor,
-        organisation=organisation,
-        version=version,
-        note=note,
-        changes={
-            "outcome_activities": list(dict.fromkeys(activities)),
-            "outcome_autonomy": autonomy,
-            "outcome_note": note.strip(),
-        },
-    )
+    with transaction.atomic():
+        done = transition(
+            referral,
+            to=S.DONE,
+            actor=actor,
+            organisation=organisation,
+            version=version,
+            note=note,
+            changes={
+                "outcome_activities": list(dict.fromkeys(activities)),
+                "outcome_autonomy": autonomy,
+                "outcome_note": note.strip(),
+            },
+        )
+        # The accompaniment counts in the receiver's activity, typed here only.
+        count_completed_referral(done, actor=actor)
+    return done
 
 
 def cancel_referral(

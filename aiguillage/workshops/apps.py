@@ -20,3 +20,8 @@ class WorkshopsConfig(AppConfig):
         from aiguillage.workshops.place_section import coming_sessions
 
         register_section(coming_sessions)
+        # Each presence counts as an accompaniment (activities), typed once at the roll call.
+        from aiguillage.workshops.activity_records import count_attendance
+        from aiguillage.workshops.listeners import on_attendance
+
+        on_attendance(count_attendance)
