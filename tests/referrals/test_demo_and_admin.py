@@ -53,3 +53,27 @@ def test_the_admin_shows_referrals_without_names_and_read_only(client, staff, re
     assert "Fatima" not in page.content.decode()
     assert client.get(reverse("admin:referrals_referral_add")).status_code == 403
     assert client.get(reverse("admin:referrals_unmetneed_changelist")).status_code == 200
+
+
+def test_the_demo_has_workshops_enrolments_and_accompaniments_and_runs_twice(demo_structures):
+    from aiguillage.activities.models import ActivityRecord
+    from aiguillage.workshops.models import Cycle, Enrolment, EnrolmentStatus
+
+    Command()._seed_referrals()
+    Command()._seed_workshops()
+    Command()._seed_activities()
+    counts = (Cycle.objects.count(), Enrolment.objects.count(), ActivityRecord.objects.count())
+
+    Command()._seed_workshops()
+    Command()._seed_activities()
+
+    assert counts == (
+        Cycle.objects.count(),
+        Enrolment.objects.count(),
+        ActivityRecord.objects.count(),
+    )
+    referred = Enrolment.objects.get(referral_id__isnull=False)
+    assert referred.status == EnrolmentStatus.ENROLLED
+    assert Referral.objects.get(pk=referred.referral_id).status == ReferralStatus.ACCEPTED
+    assert Enrolment.objects.filter(person__isnull=True).count() == 1
+    assert ActivityRecord.objects.filter(source="typed").count() == 60

@@ -16,10 +16,13 @@ from django.utils import timezone
 from faker import Faker
 
 from aiguillage.accounts.models import Coordination, Membership, Role, User
+from aiguillage.activities.actions import record_activity
+from aiguillage.activities.models import ActivityRecord
 from aiguillage.demo import catalogue
 from aiguillage.jobs.mail import emails_discarded
 from aiguillage.organisations.models import Organisation, OrganisationKind
 from aiguillage.people.actions import create_person
+from aiguillage.people.models import Person
 from aiguillage.people.rules import CONSENT_EXPLANATION
 from aiguillage.places.actions import create_place
 from aiguillage.places.models import Place
@@ -29,6 +32,9 @@ from aiguillage.referrals.models import Referral
 from aiguillage.territories import geography
 from aiguillage.territories.actions import load_territory
 from aiguillage.territories.models import Territory
+from aiguillage.workshops import actions as workshop_actions
+from aiguillage.workshops.enrolment_actions import enrol_anonymous, enrol_person
+from aiguillage.workshops.models import Cycle, WorkshopKind
 
 PLACES_PER_TERRITORY = 34
 
@@ -50,6 +56,9 @@ class Command(BaseCommand):
         with emails_discarded():
             self._seed_referrals()
         self._seed_assessments()
+        with emails_discarded():
+            self._seed_workshops()
+        self._seed_activities()
         self._print_logins()
 
     @transaction.atomic
@@ -516,6 +525,102 @@ class Command(BaseCommand):
             assessment=draft,
             answers={key: profiles["debutant"][key] for key in ("appareil", "connexion")},
         )
+
+    def _seed_workshops(self) -> None:
+        """The mediator's structure runs a cycle and a session; the social worker refers one
+        person to the cycle (accepted: enrolled) and enrols another directly; one participant
+        is counted without a file. Through the actions; skipped once a cycle exists."""
+        mediator = User.objects.get(email="mediateur@demo.aiguillage.fr")
+        social = User.objects.get(email="travailleur.social@demo.aiguillage.fr")
+        organiser = mediator.memberships.get().organisation
+        sender = social.memberships.get().organisation
+        territory = organiser.territory
+        if territory is None or Cycle.objects.filter(organisation=organiser).exists():
+            return
+        place = Place.objects.filter(organisation=organiser).order_by("id").first()
+        workshop_actions.create_default_catalogue(actor=None, territory=territory)
+        kinds = {kind.code: kind for kind in WorkshopKind.objects.filter(territory=territory)}
+        tz = territory.tz
+        today = timezone.now().astimezone(tz).date()
+
+        def at(days: int, hour: int) -> dt.datetime:
+            return dt.datetime.combine(today + dt.timedelta(days=days), dt.time(hour), tzinfo=tz)
+
+        cycle = workshop_actions.create_cycle(
+            actor=mediator,
+            organisation=organiser,
+            kind=kinds["initiation_ordinateur"],
+            title="Ordi'Pratique : premiers pas sur ordinateur",
+            slots=[(at(3 + 7 * week, 14), at(3 + 7 * week, 16)) for week in range(6)],
+            capacity=8,
+            place=place,
+            audiences=["habitants"],
+        )
+        session = workshop_actions.create_session(
+            actor=mediator,
+            organisation=organiser,
+            kind=kinds["tablette_smartphone"],
+            title="Prendre en main son smartphone",
+            starts_at=at(5, 10),
+            ends_at=at(5, 12),
+            capacity=6,
+            place=place,
+        )
+        people = Person.objects.filter(
+            accesses__organisation=sender, anonymised_at__isnull=True
+        ).order_by("id")
+        consenting = [p for p in people if referral_actions.orientation_consent(p)]
+        if len(consenting) >= 2 and place is not None:
+            referral = referral_actions.send_referral(
+                actor=social,
+                organisation=sender,
+                person=consenting[0],
+                place=place,
+                values={"needs": ["apprendre"]},
+                message="Elle voudrait écrire à ses petits-enfants.",
+                workshop=cycle,
+            )
+            referral_actions.accept_referral(
+                referral=referral, actor=mediator, organisation=organiser, version=0
+            )
+            enrol_person(
+                actor=social, target=session, person=consenting[1], prescriber_organisation=sender
+            )
+        enrol_anonymous(
+            actor=mediator, target=session, organisation=organiser, age_bracket="soixante_dix_plus"
+        )
+
+    def _seed_activities(self) -> None:
+        """A few months of accompaniments noted by the mediator (the statistics page shows
+        them, small counts masked). Skipped once the structure has typed records."""
+        mediator = User.objects.get(email="mediateur@demo.aiguillage.fr")
+        organisation = mediator.memberships.get().organisation
+        if ActivityRecord.objects.filter(organisation=organisation, source="typed").exists():
+            return
+        rng = random.Random(2026)
+        themes = ["demarcheEnLigne", "smartphone", "courriel", "equipementInformatique", "internet"]
+        communes = list(organisation.territory.communes.order_by("-population")[:4])
+        today = timezone.localdate()
+        for index in range(60):
+            kind = rng.choice(["individual"] * 4 + ["quick"])
+            record_activity(
+                actor=mediator,
+                organisation=organisation,
+                values={
+                    "occurred_on": today - dt.timedelta(days=rng.randrange(0, 180)),
+                    "kind": kind,
+                    "themes": rng.sample(themes, k=rng.choice([1, 1, 2])),
+                    "procedure_domain": "",
+                    "how": rng.choice(["done_with", "done_with", "done_for", "done_alone"]),
+                    "duration_minutes": rng.choice([15, 30, 30, 45, 60]),
+                    "participants": 1,
+                    "age_bracket": rng.choice(
+                        ["de35a60ans", "plus60ans", "plus60ans", "de18a35ans"]
+                    ),
+                    "status": rng.choice(["retraite", "sansEmploi", "enEmploi"]),
+                    "commune": communes[index % len(communes)] if communes else None,
+                },
+            )
 
     def _seed_fragility_scores(self) -> None:
         """Demonstration IFN scores for the demo communes, derived from their density.
