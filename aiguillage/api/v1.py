@@ -23,13 +23,15 @@ from aiguillage.places.models import Place
 from aiguillage.places.rules import SUPPORT_CODES
 from aiguillage.places.search import PARIS, SearchQuery, search_places
 from aiguillage.territories.models import Territory
+from aiguillage.workshops.models import Session
 
 api = NinjaAPI(
     title="Aiguillage — API publique des lieux d'aide numérique",
     version="1.0.0",
     description=(
         "Lieux d'aide numérique d'un territoire (schéma national des lieux de médiation "
-        "numérique v1.0.2 et compléments), triés par distance, avec leurs horaires."
+        "numérique v1.0.2 et compléments), triés par distance, avec leurs horaires ; "
+        "séances d'ateliers publiées à venir (/ateliers)."
     ),
     urls_namespace="api",
     openapi_url="/openapi.json",
@@ -341,6 +343,101 @@ def get_place(request: HttpRequest, public_id: uuid.UUID):
         hours.is_open_at(place.horaires, dt.datetime.now(tz=PARIS)) if place.horaires else None
     )
     return _place_out(request, place, None, is_open)
+
+
+# --- Workshops ---------------------------------------------------------------------------
+
+
+class SessionsFilter(Schema):
+    territoire: str | None = Field(
+        None, pattern=r"^[0-9]{9}$", description="SIREN du territoire", examples=["200040715"]
+    )
+    commune: str | None = Field(
+        None,
+        pattern=r"^[0-9][0-9AB][0-9]{3}$",
+        description="Code INSEE de la commune du lieu",
+        examples=["38185"],
+    )
+    jours: int = Field(7, ge=1, le=90, description="Séances qui commencent dans ce nombre de jours")
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=10_000)
+
+
+class SessionPlaceOut(Schema):
+    id: uuid.UUID
+    nom: str
+    adresse: str
+    commune: str
+
+
+class SessionOut(Schema):
+    id: uuid.UUID
+    titre: str
+    type: str = Field(description="Type d'atelier, en clair")
+    type_code: str
+    debut: dt.datetime
+    fin: dt.datetime
+    structure: str
+    lieu: SessionPlaceOut | None
+    gratuit: bool
+    cycle: bool = Field(description="Séance d'un cycle : on s'inscrit pour tout le cycle")
+
+
+class SessionsPage(Schema):
+    count: int
+    results: list[SessionOut]
+
+
+@api.get(
+    "/ateliers",
+    response={200: SessionsPage, 400: ErrorOut},
+    summary="Séances d'ateliers numériques publiées à venir, les plus proches dans le temps "
+    "d'abord",
+    openapi_extra={
+        "responses": {400: {"description": "Paramètre mal formé ou territoire inconnu"}}
+    },
+)
+def list_sessions(request: HttpRequest, filters: Query[SessionsFilter]):
+    now = dt.datetime.now(tz=PARIS)
+    sessions = Session.objects.published().upcoming(now)
+    if filters.territoire:
+        territory = Territory.objects.filter(siren=filters.territoire).first()
+        if territory is None:
+            raise HttpError(400, f"Territoire inconnu : {filters.territoire}.")
+        sessions = sessions.in_territory(territory)
+    if filters.commune:
+        sessions = sessions.in_commune(filters.commune)
+    sessions = sessions.filter(starts_at__lt=now + dt.timedelta(days=filters.jours))
+    page = sessions.select_related("place", "kind", "organisation")[
+        filters.offset : filters.offset + filters.limit
+    ]
+    return {
+        "count": len(page),
+        "results": [
+            {
+                "id": session.public_id,
+                "titre": session.title,
+                "type": session.kind.label,
+                "type_code": session.kind.code,
+                "debut": session.starts_at,
+                "fin": session.ends_at,
+                "structure": session.organisation.name,
+                "lieu": (
+                    {
+                        "id": session.place.public_id,
+                        "nom": session.place.nom,
+                        "adresse": session.place.adresse,
+                        "commune": session.place.commune,
+                    }
+                    if session.place
+                    else None
+                ),
+                "gratuit": session.is_free,
+                "cycle": session.cycle_id is not None,
+            }
+            for session in page
+        ],
+    }
 
 
 def _method_not_allowed_in_french(view):

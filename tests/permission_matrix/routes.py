@@ -50,7 +50,10 @@ ROUTES: dict[str, Route] = {
     # --- ui: home page and health checks, public. ---
     **dict.fromkeys(["ui:home", "ui:liveness", "ui:readiness"], Route(public)),
     # --- api: the public places API. ---
-    **dict.fromkeys(["api:openapi-json", "api:openapi-view", "api:list_places"], Route(public)),
+    **dict.fromkeys(
+        ["api:openapi-json", "api:openapi-view", "api:list_places", "api:list_sessions"],
+        Route(public),
+    ),
     "api:api-root": Route(not_a_page),  # django-ninja's base address, for reverse() only
     "api:get_place": Route(public, "place"),
     # --- accounts ---
