@@ -21,6 +21,7 @@ from aiguillage.places.hours import OpeningHoursError, describe_opening_hours
 from aiguillage.places.hours.wording import DAY_NAMES, MONTH_NAMES, format_minutes
 from aiguillage.places.rules import format_distance
 from aiguillage.places.vocabulary import LANGUAGES, SERVICE_CODES
+from aiguillage.workshops.rules import COOP_THEMES
 
 
 @dataclass(frozen=True)
@@ -121,27 +122,10 @@ DECLINE_REASONS: dict[str, str] = {
     "autre": "Autre raison",
 }
 
-# What was done, in La Coop's activity vocabulary (« thématiques » of a CRA).
+# What was done, in La Coop's activity vocabulary (« thématiques » of a CRA): its themes, one
+# home in the workshops app, then the online procedures by domain.
 ACTIVITIES: dict[str, str] = {
-    "diagnostic_numerique": "Diagnostic numérique",
-    "prendre_en_main_du_materiel": "Prendre en main du matériel",
-    "maintenance_de_materiel": "Maintenance de matériel",
-    "gere_ses_contenus_numeriques": "Gérer ses contenus numériques",
-    "navigation_sur_internet": "Navigation sur internet",
-    "email": "E-mail",
-    "bureautique": "Bureautique",
-    "reseaux_sociaux": "Réseaux sociaux communication",
-    "sante": "Santé",
-    "banque_et_achats_en_ligne": "Banque et achats en ligne",
-    "entrepreneuriat": "Accompagner un professionnel",
-    "insertion_professionnelle": "Insertion professionnelle",
-    "securite_numerique": "Prévention en sécurité numérique",
-    "parentalite": "Parentalité",
-    "scolarite_et_numerique": "Scolarité et numérique",
-    "creer_avec_le_numerique": "Créer avec le numérique",
-    "culture_numerique": "Culture numérique",
-    "intelligence_artificielle": "Intelligence artificielle (IA)",
-    "aide_aux_demarches_administratives": "Aide aux démarches administratives",
+    **COOP_THEMES,
     **{code: f"Démarche : {label}" for code, label in PROCEDURE_DOMAINS.items()},
 }
 # La Coop's three autonomy levels, to say where the person stands after the accompaniment.
