@@ -540,3 +540,24 @@ def transition_problem(from_status: str, to_status: str) -> str | None:
     if not ALLOWED_TRANSITIONS.get(from_status):
         return f"Cette inscription est close (« {current} ») : elle ne peut plus changer."
     return f"Une inscription « {current} » ne peut pas devenir « {wanted} »."
+
+
+def coming_workshops(
+    territory: Territory, condition: Q, *, now: dt.datetime, limit: int = 30
+) -> tuple[list[Cycle], list[Session]]:
+    """A territory's cycles and stand-alone sessions still to come that meet ``condition``
+    (on the cycle or the session), soonest first: what a professional picks from for a person."""
+    cycles = (
+        Cycle.objects.in_territory(territory)
+        .filter(condition)
+        .upcoming(now)
+        .select_related("place", "organisation", "kind")[:limit]
+    )
+    sessions = (
+        Session.objects.in_territory(territory)
+        .planned()
+        .filter(condition, cycle__isnull=True, starts_at__gt=now)
+        .select_related("place", "organisation", "kind")
+        .order_by("starts_at")[:limit]
+    )
+    return list(cycles), list(sessions)

@@ -14,29 +14,11 @@ from aiguillage.referrals import rules
 from aiguillage.referrals.actions import ReferralError, orientation_consent, send_referral
 from aiguillage.referrals.forms import SendForm
 from aiguillage.referrals.views.sending import _organisation, _person
-from aiguillage.workshops.models import Cycle, Session
+from aiguillage.workshops.models import Cycle, Session, coming_workshops
 
 KINDS = {"cycle": Cycle, "seance": Session}
 # What a workshop answers in the referral's need: learning to use digital tools.
 WORKSHOP_NEED = {"needs": ["apprendre"]}
-
-
-def _workshops_of_others(organisation, now):
-    others = Q(is_published=True, place__isnull=False) & ~Q(organisation=organisation)
-    cycles = (
-        Cycle.objects.in_territory(organisation.territory)
-        .filter(others)
-        .upcoming(now)
-        .select_related("place", "organisation", "kind")[:30]
-    )
-    sessions = (
-        Session.objects.in_territory(organisation.territory)
-        .planned()
-        .filter(others, cycle__isnull=True, starts_at__gt=now)
-        .select_related("place", "organisation", "kind")
-        .order_by("starts_at")[:30]
-    )
-    return cycles, sessions
 
 
 def workshop_choose(request: HttpRequest, public_id) -> HttpResponse:
@@ -45,7 +27,8 @@ def workshop_choose(request: HttpRequest, public_id) -> HttpResponse:
     organisation = _organisation(request)
     if organisation.territory is None:
         raise Http404("Structure sans territoire")
-    cycles, sessions = _workshops_of_others(organisation, timezone.now())
+    others = Q(is_published=True, place__isnull=False) & ~Q(organisation=organisation)
+    cycles, sessions = coming_workshops(organisation.territory, others, now=timezone.now())
     context = {"person": person, "cycles": cycles, "sessions": sessions}
     return render(request, "referrals/workshop_choose.html", context)
 

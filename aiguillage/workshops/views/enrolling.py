@@ -20,7 +20,7 @@ from aiguillage.people.permissions import get_person_for_user, organisations_of
 from aiguillage.workshops import enrolment_actions
 from aiguillage.workshops.errors import WorkshopError
 from aiguillage.workshops.forms import AnonymousForm, EnrolPersonForm
-from aiguillage.workshops.models import Cycle, Session
+from aiguillage.workshops.models import Cycle, Session, coming_workshops
 from aiguillage.workshops.notifications import participant_sms_text
 from aiguillage.workshops.permissions import (
     can_enrol_in,
@@ -159,19 +159,7 @@ def enrol_for_person(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Ouvrez d'abord la fiche de la personne.")
     now = timezone.now()
     visible = Q(is_published=True) | Q(organisation=organisation)
-    cycles = (
-        Cycle.objects.in_territory(organisation.territory)
-        .filter(visible)
-        .upcoming(now)
-        .select_related("place", "organisation", "kind")[:30]
-    )
-    sessions = (
-        Session.objects.in_territory(organisation.territory)
-        .planned()
-        .filter(visible, cycle__isnull=True, starts_at__gt=now)
-        .select_related("place", "organisation", "kind")
-        .order_by("starts_at")[:30]
-    )
+    cycles, sessions = coming_workshops(organisation.territory, visible, now=now)
     context = {"person": person, "cycles": cycles, "sessions": sessions}
     return render_in_territory(
         request, "workshops/enrol_for_person.html", context, organisation.territory
