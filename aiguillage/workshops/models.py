@@ -272,6 +272,11 @@ class Session(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField("motif de l'annulation", max_length=300, blank=True)
     roll_call_at = models.DateTimeField("appel fait le", null=True, blank=True)
+    # Set when the reminder of the day before went out, so a rerun never sends it twice.
+    reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
+    # A session that had already taken place when it was entered (« saisie a posteriori »):
+    # nobody was told anything, and its figures come from the organiser's own sheet.
+    recorded_afterwards = models.BooleanField("saisie après coup", default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions_created"
     )
@@ -561,3 +566,30 @@ def coming_workshops(
         .order_by("starts_at")[:limit]
     )
     return list(cycles), list(sessions)
+
+
+class SessionHeadcount(models.Model):
+    """People counted at a session without being enrolled one by one: a class of pupils,
+    the parents of an information meeting. Only a number per audience, never a name."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="headcounts")
+    audience = models.CharField("public", max_length=20)
+    count = models.PositiveIntegerField("nombre de participants")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["session", "audience"]
+        verbose_name = "participants comptés"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "audience"], name="one_headcount_per_audience"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}: {self.count} {self.audience}"
