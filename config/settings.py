@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "aiguillage.coverage",
     "aiguillage.activities",
     "aiguillage.workshops",
+    "aiguillage.events",
     "aiguillage.journal",
     "aiguillage.jobs",
     "aiguillage.ui",

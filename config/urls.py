@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("aiguillage.coverage.urls")),
     path("", include("aiguillage.activities.urls")),
     path("", include("aiguillage.workshops.urls")),
+    path("", include("aiguillage.events.urls")),
     path("api/v1/", api_v1_urls()),
     path("admin/", admin.site.urls),
 ]

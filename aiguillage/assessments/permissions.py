@@ -13,7 +13,7 @@ from django.http import Http404
 
 from aiguillage.accounts.models import User
 from aiguillage.accounts.permissions import is_coordinator
-from aiguillage.assessments.models import Assessment, AssessmentStatus
+from aiguillage.assessments.models import Assessment, AssessmentQuerySet, AssessmentStatus
 from aiguillage.journal.actions import log_event
 from aiguillage.organisations.models import Organisation
 from aiguillage.people.models import Person
@@ -32,6 +32,17 @@ def can_see_assessment(user: User, assessment: Assessment) -> bool:
     if assessment.is_draft:
         return assessment.organisation_id in organisations_of(user)
     return True
+
+
+def finished_assessments_seen_by(organisation: Organisation) -> AssessmentQuerySet:
+    """The finished assessments the members of ``organisation`` may read: ``can_see_assessment``
+    for a structure rather than a user (a cycle's evaluation lists many people at once)."""
+    return Assessment.objects.complete().filter(
+        # Only the people the structure follows (can_see_person), whoever assessed them.
+        person__accesses__organisation=organisation,
+        # An anonymised file is closed to everyone.
+        person__anonymised_at__isnull=True,
+    )
 
 
 def can_continue_assessment(user: User, assessment: Assessment) -> bool:

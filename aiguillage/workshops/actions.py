@@ -8,18 +8,20 @@ action takes keyword arguments including ``actor``, runs in one transaction, rai
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from aiguillage.accounts.models import Membership, User
 from aiguillage.journal.actions import log_event
 from aiguillage.organisations.models import Organisation
 from aiguillage.places.models import Place
+from aiguillage.places.vocabulary import SERVICE_CODES
 from aiguillage.territories.models import Territory
-from aiguillage.workshops import listeners, notifications, rules
+from aiguillage.workshops import notifications, rules
 from aiguillage.workshops.enrolment_actions import (
     cancel_for_cancelled_session,
     charter_for,
@@ -29,9 +31,6 @@ from aiguillage.workshops.enrolment_actions import (
 )
 from aiguillage.workshops.errors import WorkshopError
 from aiguillage.workshops.models import (
-    SEAT_STATUSES,
-    Attendance,
-    AttendanceStatus,
     Cycle,
     Enrolment,
     Session,
@@ -76,6 +75,34 @@ def create_default_catalogue(*, actor: Any, territory: Territory) -> list[Worksh
             data={"created": created},
         )
     return kinds
+
+
+@transaction.atomic
+def add_kind(
+    *,
+    actor: Any,
+    territory: Territory,
+    label: str,
+    services: Iterable[str] = (),
+    coop_themes: Iterable[str] = (),
+) -> WorkshopKind:
+    """A kind of the territory's own (« Blog culinaire »), mapped like the default ones."""
+    label = " ".join((label or "").split())
+    if not label:
+        raise WorkshopError("Donnez un nom au type d'atelier.")
+    services, coop_themes = list(dict.fromkeys(services)), list(dict.fromkeys(coop_themes))
+    if set(services) - set(SERVICE_CODES) or set(coop_themes) - set(rules.COOP_THEMES):
+        raise WorkshopError("Service ou thématique inconnus : choisissez dans les listes.")
+    code = slugify(label)[:50].replace("-", "_") or "type"
+    if WorkshopKind.objects.filter(territory=territory, code=code).exists():
+        raise WorkshopError(f"Le catalogue a déjà un type « {label} ».")
+    position = WorkshopKind.objects.filter(territory=territory).count()
+    kind = WorkshopKind.objects.create(
+        territory=territory, code=code, label=label, services=services,
+        coop_themes=coop_themes, position=position,
+    )  # fmt: skip
+    log_event("workshop_kind_added", actor=actor, obj=kind, territory_id=territory.pk)
+    return kind
 
 
 def completion_threshold(territory: Territory) -> int:
@@ -143,7 +170,9 @@ def _check_audiences(audiences: Iterable[str]) -> list[str]:
     return values
 
 
-def _check_slots(slots: Sequence[Slot], tz, *, now: dt.datetime) -> None:
+def _check_slots(
+    slots: Sequence[Slot], tz, *, now: dt.datetime, after_the_fact: bool = False
+) -> None:
     if not slots:
         raise WorkshopError("Aucune séance à créer : vérifiez les dates et les jours choisis.")
     if len(slots) > rules.MAX_SERIES_SESSIONS:
@@ -159,7 +188,9 @@ def _check_slots(slots: Sequence[Slot], tz, *, now: dt.datetime) -> None:
             raise WorkshopError("L'heure de fin doit être après l'heure de début.")
         if end - start > dt.timedelta(hours=rules.MAX_SESSION_HOURS):
             raise WorkshopError(f"Une séance dure au plus {rules.MAX_SESSION_HOURS} heures.")
-        if start < now:
+        if after_the_fact:
+            _check_past_slot(start, end, tz, now=now)
+        elif start < now:
             raise WorkshopError(
                 f"La séance du {rules.day_text(local.date())} serait déjà commencée : "
                 "choisissez une date à venir."
@@ -169,6 +200,21 @@ def _check_slots(slots: Sequence[Slot], tz, *, now: dt.datetime) -> None:
         if rules.overlaps(start, end, next_start, next_end):
             day = rules.day_text(next_start.astimezone(tz).date())
             raise WorkshopError(f"Deux séances se chevauchent le {day}.")
+
+
+def _check_past_slot(start: dt.datetime, end: dt.datetime, tz, *, now: dt.datetime) -> None:
+    local = start.astimezone(tz)
+    if end > now:
+        raise WorkshopError(
+            f"La séance du {rules.day_text(local.date())} n'est pas encore finie : une saisie "
+            "après coup ne porte que sur des séances passées. Créez-la comme une séance à venir."
+        )
+    oldest = now.astimezone(tz).year - rules.AFTER_THE_FACT_MAX_YEARS
+    if local.year < oldest:
+        raise WorkshopError(
+            f"La séance du {rules.day_text(local.date())} est trop ancienne : on saisit après "
+            f"coup les séances depuis {oldest}. Vérifiez l'année."
+        )
 
 
 def _check_facilitators(
@@ -231,6 +277,7 @@ def _new_session(
     is_published: bool,
     facilitators: Sequence[User],
     cycle: Cycle | None = None,
+    after_the_fact: bool = False,
 ) -> Session:
     session = Session.objects.create(
         territory=territory,
@@ -246,6 +293,7 @@ def _new_session(
         audiences=audiences,
         is_free=is_free,
         is_published=is_published,
+        recorded_afterwards=after_the_fact,
         created_by=actor,
     )
     if facilitators:
@@ -254,7 +302,16 @@ def _new_session(
 
 
 def _check_common(
-    *, organisation, kind, place, audiences, title, facilitators, slots, exclude=()
+    *,
+    organisation,
+    kind,
+    place,
+    audiences,
+    title,
+    facilitators,
+    slots,
+    exclude=(),
+    after_the_fact=False,
 ) -> tuple[Territory, list[str], str]:
     territory = _check_organisation(organisation)
     _check_kind(kind, territory)
@@ -262,8 +319,9 @@ def _check_common(
     title = " ".join((title or "").split())
     if not title:
         raise WorkshopError("Donnez un titre à l'atelier.")
-    _check_slots(slots, territory.tz, now=timezone.now())
-    _check_facilitators(organisation, facilitators, slots, territory.tz, exclude=exclude)
+    _check_slots(slots, territory.tz, now=timezone.now(), after_the_fact=after_the_fact)
+    if not after_the_fact:  # a past double booking is history, not a conflict to prevent
+        _check_facilitators(organisation, facilitators, slots, territory.tz, exclude=exclude)
     return territory, _check_audiences(audiences), title
 
 
@@ -283,25 +341,28 @@ def create_session(
     is_free: bool = True,
     description: str = "",
     is_published: bool = True,
+    after_the_fact: bool = False,
 ) -> Session:
-    """A stand-alone session with its own seats."""
+    """A stand-alone session with its own seats. ``after_the_fact``: a session that already
+    took place, entered from the organiser's sheet (never published, nobody told)."""
     slots = [(starts_at, ends_at)]
     territory, audience_list, title = _check_common(
         organisation=organisation, kind=kind, place=place, audiences=audiences, title=title,
-        facilitators=facilitators, slots=slots,
+        facilitators=facilitators, slots=slots, after_the_fact=after_the_fact,
     )  # fmt: skip
+    is_published = is_published and not after_the_fact
     session = _new_session(
         actor=actor, organisation=organisation, territory=territory, kind=kind, title=title,
         slot=slots[0], place=place, capacity=_check_capacity(capacity),
         audiences=audience_list, is_free=is_free, description=description.strip(),
-        is_published=is_published, facilitators=facilitators,
+        is_published=is_published, facilitators=facilitators, after_the_fact=after_the_fact,
     )  # fmt: skip
     log_event(
         "workshop_session_created",
         actor=actor,
         obj=session,
         territory_id=territory.pk,
-        data={"organisation": organisation.pk, "kind": kind.code},
+        data={"organisation": organisation.pk, "kind": kind.code, "after": after_the_fact},
     )
     return session
 
@@ -322,13 +383,15 @@ def create_cycle(
     description: str = "",
     is_published: bool = True,
     charter_text: str = "",
+    after_the_fact: bool = False,
 ) -> Cycle:
     """A cycle and all its sessions: one group, seats counted on the cycle. The cycle keeps
-    the territory's completion threshold of today."""
+    the territory's completion threshold of today. ``after_the_fact``: as for sessions."""
     territory, audience_list, title = _check_common(
         organisation=organisation, kind=kind, place=place, audiences=audiences, title=title,
-        facilitators=facilitators, slots=slots,
+        facilitators=facilitators, slots=slots, after_the_fact=after_the_fact,
     )  # fmt: skip
+    is_published = is_published and not after_the_fact
     cycle = Cycle.objects.create(
         territory=territory,
         organisation=organisation,
@@ -349,14 +412,19 @@ def create_cycle(
             actor=actor, organisation=organisation, territory=territory, kind=kind, title=title,
             slot=slot, place=place, capacity=None, audiences=audience_list, is_free=is_free,
             description=cycle.description, is_published=is_published,
-            facilitators=facilitators, cycle=cycle,
+            facilitators=facilitators, cycle=cycle, after_the_fact=after_the_fact,
         )  # fmt: skip
     log_event(
         "workshop_cycle_created",
         actor=actor,
         obj=cycle,
         territory_id=territory.pk,
-        data={"organisation": organisation.pk, "kind": kind.code, "sessions": len(slots)},
+        data={
+            "organisation": organisation.pk,
+            "kind": kind.code,
+            "sessions": len(slots),
+            "after": after_the_fact,
+        },
     )
     return cycle
 
@@ -415,6 +483,7 @@ def create_series(
     description: str = "",
     is_published: bool = True,
     charter_text: str = "",
+    after_the_fact: bool = False,
 ) -> list[Session]:
     """« Tous les mardis 14 h – 16 h du 6 janvier au 30 juin » in one step: a cycle (one
     group for every session) or as many stand-alone sessions (people enrol in each)."""
@@ -432,14 +501,14 @@ def create_series(
         "actor": actor, "organisation": organisation, "kind": kind, "title": title,
         "capacity": capacity, "place": place, "facilitators": facilitators,
         "audiences": list(audiences), "is_free": is_free, "description": description,
-        "is_published": is_published,
+        "is_published": is_published, "after_the_fact": after_the_fact,
     }  # fmt: skip
     if as_cycle:
         cycle = create_cycle(slots=slots, charter_text=charter_text, **common)
         return list(cycle.sessions.order_by("starts_at"))
     _check_common(
         organisation=organisation, kind=kind, place=place, audiences=common["audiences"],
-        title=title, facilitators=facilitators, slots=slots,
+        title=title, facilitators=facilitators, slots=slots, after_the_fact=after_the_fact,
     )  # fmt: skip
     return [create_session(starts_at=start, ends_at=end, **common) for start, end in slots]
 
@@ -575,47 +644,3 @@ def update_capacity(*, actor: Any, target: Cycle | Session, capacity: int) -> Cy
     )
     promote_waiting(actor=actor, target=current)
     return current
-
-
-# --- Roll call -------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def record_attendance(
-    *, actor: Any, session: Session, marks: Mapping[Enrolment, str]
-) -> list[Attendance]:
-    """Record who was present, excused or absent (one or many at a time: a phone roll call
-    posts each tap). Once the cycle's last session is held, completion is settled."""
-    current = _locked(session)
-    target = lock_target(current.target)
-    tz = current.territory.tz
-    now = timezone.now()
-    if current.status == SessionStatus.CANCELLED:
-        raise WorkshopError("Cette séance est annulée : il n'y a pas d'appel à faire.")
-    if current.starts_at.astimezone(tz).date() > now.astimezone(tz).date():
-        raise WorkshopError("L'appel se fait le jour de la séance, pas avant.")
-    unknown = set(marks.values()) - set(AttendanceStatus.values)
-    if unknown:
-        raise WorkshopError("Choisissez présent, excusé ou absent.")
-    seated = {e.pk for e in Enrolment.objects.for_target(target).filter(status__in=SEAT_STATUSES)}
-    recorded = []
-    for enrolment, status in marks.items():
-        if enrolment.pk not in seated:
-            raise WorkshopError("Cette personne n'a pas de place à cet atelier.")
-        attendance, _ = Attendance.objects.update_or_create(
-            enrolment=enrolment,
-            session=current,
-            defaults={"status": status, "recorded_by": actor, "recorded_at": now},
-        )
-        recorded.append(attendance)
-        listeners.attendance_recorded(attendance, actor=actor)
-    Session.objects.filter(pk=current.pk).update(roll_call_at=now, updated_at=now)
-    log_event(
-        "workshop_attendance_recorded",
-        actor=actor,
-        obj=current,
-        territory_id=current.territory_id,
-        data={status: list(marks.values()).count(status) for status in AttendanceStatus.values},
-    )
-    settle(actor=actor, target=target)
-    return recorded

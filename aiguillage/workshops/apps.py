@@ -20,6 +20,11 @@ class WorkshopsConfig(AppConfig):
         from aiguillage.workshops.place_section import coming_sessions
 
         register_section(coming_sessions)
+        # The public search shows the coming week's sessions near the places found.
+        from aiguillage.places.search_sections import register_section as register_search_section
+        from aiguillage.workshops.search_section import sessions_this_week
+
+        register_search_section(sessions_this_week)
         # Each presence counts as an accompaniment (activities), typed once at the roll call.
         from aiguillage.workshops.activity_records import count_attendance
         from aiguillage.workshops.listeners import on_attendance

@@ -80,12 +80,16 @@ def check_open(target: Target, *, now: dt.datetime) -> None:
             )
         if target.status == SessionStatus.CANCELLED:
             raise WorkshopError("Cette séance est annulée : on ne peut plus s'y inscrire.")
+        if target.recorded_afterwards:
+            return  # entered from the sheet of a past session: its participants are added now
         if target.starts_at <= now:
             raise WorkshopError("Cette séance a déjà commencé : on ne peut plus s'y inscrire.")
         return
     planned = planned_sessions(target)
     if not planned.exists():
         raise WorkshopError("Toutes les séances de ce cycle sont annulées.")
+    if planned.filter(recorded_afterwards=True).exists():
+        return  # as for a session entered after the fact
     if not planned.filter(starts_at__gt=now).exists():
         raise WorkshopError("Ce cycle est terminé : on ne peut plus s'y inscrire.")
 

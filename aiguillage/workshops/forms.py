@@ -75,6 +75,14 @@ class WorkshopFieldsForm(forms.Form):
         initial=True,
         help_text="Visible des autres structures du territoire et du public (sans participants).",
     )
+    after_the_fact = forms.BooleanField(
+        label="Saisie après coup",
+        required=False,
+        help_text=(
+            "L'atelier a déjà eu lieu : il est enregistré pour le bilan, sans être publié ni "
+            "annoncé. Vous ferez ensuite l'appel ou compterez les participants."
+        ),
+    )
     description = forms.CharField(
         label="Présentation (facultatif)",
         required=False,
@@ -102,7 +110,7 @@ class WorkshopFieldsForm(forms.Form):
             name: data[name]
             for name in (
                 "kind", "title", "place", "capacity", "audiences", "is_free", "is_published",
-                "description",
+                "description", "after_the_fact",
             )
         } | {"facilitators": list(data["facilitators"])}  # fmt: skip
 
@@ -287,3 +295,29 @@ class MarkForm(forms.Form):
 
     inscription = forms.UUIDField()
     presence = forms.ChoiceField(choices=AttendanceStatus.choices)
+
+
+class HeadcountForm(forms.Form):
+    """People counted without enrolment, one number per audience (the session's own
+    audiences first)."""
+
+    def __init__(self, *args, audiences: list[str], initial_counts: dict[str, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        ordered = audiences + [code for code in rules.AUDIENCES if code not in audiences]
+        for code in ordered:
+            self.fields[code] = forms.IntegerField(
+                label=rules.AUDIENCES[code],
+                required=False,
+                min_value=0,
+                max_value=2000,
+                initial=initial_counts.get(code),
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input-count"}),
+                error_messages={
+                    "invalid": "Indiquez un nombre entier.",
+                    "min_value": "Le nombre ne peut pas être négatif.",
+                    "max_value": "2000 personnes au plus par public : vérifiez le nombre.",
+                },
+            )
+
+    def counts(self) -> dict[str, int]:
+        return {code: value or 0 for code, value in self.cleaned_data.items()}

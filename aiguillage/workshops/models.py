@@ -593,3 +593,109 @@ class SessionHeadcount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_id}: {self.count} {self.audience}"
+
+
+# --- Participants' satisfaction (« Avis des participants ») ---------------------------------
+
+
+class SatisfactionScale(models.TextChoices):
+    A_LOT = "beaucoup", "Oui, beaucoup"
+    A_LITTLE = "un_peu", "Un peu"
+    NOT_REALLY = "pas_vraiment", "Pas vraiment"
+
+
+class LearningWish(models.TextChoices):
+    YES = "oui", "Oui"
+    NO = "non", "Non"
+    UNSURE = "ne_sait_pas", "Je ne sais pas"
+
+
+class SatisfactionChannel(models.TextChoices):
+    LINK = "lien", "Lien ou QR code"
+    TABLET = "tablette", "Tablette de l'animateur"
+
+
+class SatisfactionLink(models.Model):
+    """The public address of a session's satisfaction form (shown as a QR code), opened by
+    the organiser: an unguessable token, closed 14 days after the session."""
+
+    session = models.OneToOneField(
+        Session, on_delete=models.PROTECT, related_name="satisfaction_link"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    closes_at = models.DateTimeField("fermé le")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "lien du questionnaire d'avis"
+        verbose_name_plural = "liens du questionnaire d'avis"
+
+    def __str__(self) -> str:
+        # Never the token: __str__ ends up in logs.
+        return f"Avis de la séance {self.session_id}"
+
+
+class SatisfactionResponse(models.Model):
+    """One participant's anonymous answers: no person, no IP address, no browser detail.
+    Shown only as counts masked under 5 (``workshops.satisfaction``)."""
+
+    # Free text: the form asks for nothing personal, but a participant may write a name.
+    PERSONAL_DATA_FIELDS = ("comment",)
+
+    link = models.ForeignKey(SatisfactionLink, on_delete=models.PROTECT, related_name="responses")
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="satisfaction_responses"
+    )
+    cycle = models.ForeignKey(
+        Cycle,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="satisfaction_responses",
+    )
+    territory = models.ForeignKey(
+        Territory, on_delete=models.PROTECT, related_name="satisfaction_responses"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="satisfaction_responses"
+    )
+    channel = models.CharField(max_length=10, choices=SatisfactionChannel.choices)
+    useful = models.CharField(
+        "L'atelier vous a été utile ?", max_length=15, choices=SatisfactionScale.choices
+    )
+    clear = models.CharField(
+        "Les explications étaient claires ?", max_length=15, choices=SatisfactionScale.choices
+    )
+    at_ease = models.CharField(
+        "Vous vous sentez plus à l'aise avec le numérique ?",
+        max_length=15,
+        choices=SatisfactionScale.choices,
+    )
+    wants_more = models.CharField(
+        "Vous voulez continuer à apprendre ?", max_length=15, choices=LearningWish.choices
+    )
+    comment = models.CharField("Un mot de plus ?", max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "avis d'un participant"
+        verbose_name_plural = "avis des participants"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(useful__in=SatisfactionScale.values)
+                & Q(clear__in=SatisfactionScale.values)
+                & Q(at_ease__in=SatisfactionScale.values)
+                & Q(wants_more__in=LearningWish.values)
+                & Q(channel__in=SatisfactionChannel.values),
+                name="satisfaction_known_answers",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Avis {self.pk} (séance {self.session_id})"

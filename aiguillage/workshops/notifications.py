@@ -19,12 +19,14 @@ from aiguillage.accounts.models import Membership, Role
 from aiguillage.accounts.notifications import absolute_url
 from aiguillage.jobs.mail import queue_emails
 from aiguillage.organisations.models import Organisation
+from aiguillage.people.models import ContactPreference, Person
 from aiguillage.places.models import Place
 from aiguillage.workshops import rules
 from aiguillage.workshops.models import (
     OPEN_STATUSES,
     Cycle,
     Enrolment,
+    EnrolmentStatus,
     Session,
     SessionStatus,
 )
@@ -206,3 +208,107 @@ def send_promoted(enrolment_id: int) -> int:
     }
     recipients = set(prescriber_emails([enrolment])) | set(organiser_emails(upcoming))
     return _send("enrolment_promoted", context, recipients)
+
+
+# --- Reminder of the day before (reminder_actions.remind_session) ---------------------------
+
+REMINDER_CHANGE = "Rappel : c'est demain."
+
+
+def reminder_address(person: Person | None) -> str:
+    """The e-mail of a person who chose to be contacted by e-mail, else ""."""
+    if person is None or person.anonymised_at:
+        return ""
+    if person.contact_preference != ContactPreference.EMAIL:
+        return ""
+    value = person.contact_value.strip()
+    return value if "@" in value else ""
+
+
+def _reminder_group(enrolments: list[Enrolment]) -> dict:
+    """What a structure reads about the participants it enrolled and must tell itself:
+    first names to send the SMS to, anonymous participants, those not to contact."""
+    names, quiet, without_file = [], [], 0
+    for enrolment in enrolments:
+        person = enrolment.person
+        if person is None:
+            without_file += 1
+        elif person.contact_preference == ContactPreference.NONE:
+            quiet.append(person.first_name)
+        else:
+            names.append(person.first_name)
+    return {
+        "names": names,
+        "listed": names + quiet,
+        "without_file": without_file,
+        "quiet": quiet,
+        "to_tell": len(names) + without_file,
+    }
+
+
+def send_session_reminder(session_id: int) -> int:
+    """The day before a session. Participants who chose e-mail get a short reminder; each
+    prescriber structure gets one message about its other participants, with the SMS text to
+    send them (not to those who asked not to be contacted); the organiser gets a summary."""
+    session = (
+        Session.objects.select_related("territory", "organisation", "place", "cycle")
+        .prefetch_related("facilitators")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None or session.status != SessionStatus.PLANNED:
+        return 0
+    tz = session.territory.tz
+    place = session.place
+    context = {
+        "title": session.title,
+        "when": rules.when_text(session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)),
+        "place_name": place.nom if place else "",
+        "address": place.full_address if place else "",
+        "phone": (place.telephone if place else "") or session.organisation.phone,
+        "organiser": session.organisation.name,
+        "sms": participant_sms_text(session, first_name="", change=REMINDER_CHANGE),
+    }
+    enrolments = (
+        Enrolment.objects.for_target(session.target)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("person", "prescriber_organisation")
+    )
+    enrolled, waiting = [], 0
+    for enrolment in enrolments:
+        if enrolment.status == EnrolmentStatus.ENROLLED:
+            enrolled.append(enrolment)
+        else:
+            waiting += 1
+    sent = 0
+    emailed: dict[int, int] = defaultdict(int)
+    by_prescriber: dict[int, list[Enrolment]] = defaultdict(list)
+    for enrolment in enrolled:
+        address = reminder_address(enrolment.person)
+        if address:
+            sent += _send("session_reminder_participant", context, [address])
+            emailed[enrolment.prescriber_organisation_id] += 1
+        elif enrolment.person is None or not enrolment.person.anonymised_at:
+            by_prescriber[enrolment.prescriber_organisation_id].append(enrolment)
+    context["url"] = absolute_url(reverse("workshops:session_detail", args=[session.public_id]))
+    for organisation_id, group in by_prescriber.items():
+        if organisation_id == session.organisation_id:
+            continue  # the organiser's own participants are in the organiser's summary
+        sent += _send(
+            "session_reminder",
+            context
+            | {"for_organiser": False, "emailed": emailed[organisation_id]}
+            | _reminder_group(group),
+            prescriber_emails(group),
+        )
+    summary = {
+        "for_organiser": True,
+        "enrolled": len(enrolled),
+        "capacity": session.target.capacity or 0,
+        "waiting": waiting,
+        "emailed": sum(emailed.values()),
+        "url": absolute_url(reverse("workshops:roll_call", args=[session.public_id])),
+    }
+    own = _reminder_group(by_prescriber.get(session.organisation_id, []))
+    sent += _send("session_reminder", context | summary | own, organiser_emails(session))
+    return sent

@@ -262,6 +262,10 @@ GSM7_REPLACEMENTS = {
     "…": "...", "\u00a0": " ", "\u202f": " ", "œ": "oe", "Œ": "OE", "·": ".",
 }  # fmt: skip
 # Two concatenated SMS: 153 septets each once the concatenation header is added.
+# How far back a workshop may be entered after the fact: a funder's programme runs for up
+# to seven years and its final report comes later; an older year is likelier a typing slip.
+AFTER_THE_FACT_MAX_YEARS = 12
+
 SMS_MAX_SEPTETS = 2 * 153
 
 

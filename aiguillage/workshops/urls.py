@@ -1,6 +1,14 @@
 from django.urls import path
 
-from aiguillage.workshops.views import catalogue, enrolling, manage, public, roll_call
+from aiguillage.workshops.views import (
+    catalogue,
+    enrolling,
+    manage,
+    public,
+    report,
+    roll_call,
+    satisfaction,
+)
 
 app_name = "workshops"
 urlpatterns = [
@@ -30,6 +38,17 @@ urlpatterns = [
         "espace/ateliers/seances/<uuid:public_id>/emargement/",
         roll_call.sign_in_sheet,
         name="sign_in_sheet",
+    ),
+    # Participants' satisfaction: the link and its QR code, the form on the tablet.
+    path(
+        "espace/ateliers/seances/<uuid:public_id>/avis/",
+        satisfaction.session_satisfaction,
+        name="session_satisfaction",
+    ),
+    path(
+        "espace/ateliers/seances/<uuid:public_id>/avis/tablette/",
+        satisfaction.satisfaction_tablet,
+        name="satisfaction_tablet",
     ),
     path("espace/ateliers/cycles/<uuid:public_id>/", manage.cycle_detail, name="cycle_detail"),
     path(
@@ -81,8 +100,15 @@ urlpatterns = [
     ),
     # Coordinators: the territory's catalogue and completion rule.
     path("espace/ateliers/territoire/<slug:slug>/", catalogue.catalogue, name="catalogue"),
+    path("espace/ateliers/bilan/", report.structure_report, name="structure_report"),
+    path(
+        "espace/ateliers/territoire/<slug:slug>/bilan/",
+        report.territory_report,
+        name="territory_report",
+    ),
     # Public.
     path("ateliers/<slug:slug>/", public.public_list, name="public_list"),
     path("ateliers/<slug:slug>/ateliers.ics", public.territory_ics, name="territory_ics"),
     path("ateliers/lieux/<uuid:public_id>/ateliers.ics", public.place_ics, name="place_ics"),
+    path("ateliers/avis/<str:token>/", satisfaction.satisfaction_form, name="satisfaction_form"),
 ]

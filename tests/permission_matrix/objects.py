@@ -16,6 +16,7 @@ from aiguillage.activities.actions import record_activity
 from aiguillage.assessments import actions as assessment_actions
 from aiguillage.coverage.actions import start_coverage_run
 from aiguillage.coverage.engine import CoverageSettings
+from aiguillage.events.actions import create_event
 from aiguillage.organisations.actions import create_organisation, invite_organisation_to_territory
 from aiguillage.people.actions import create_person
 from aiguillage.people.rules import CONSENT_EXPLANATION
@@ -24,6 +25,7 @@ from aiguillage.places.importing import start_import
 from aiguillage.places.models import PlaceMerge
 from aiguillage.referrals.actions import send_referral
 from aiguillage.workshops.enrolment_actions import enrol_person
+from aiguillage.workshops.satisfaction_actions import open_satisfaction_link
 from tests import factories
 from tests.workshops import factories as workshop_factories
 
@@ -207,6 +209,7 @@ def _structure_objects(world: World, owner: str, organisation, manager, home, aw
     world.add(owner, "invitation_token", {"token": invitation.token}, invitation)
     world.add(owner, "territory_invitation", {"public_id": org, "join_id": join.public_id}, join)
     _workshop_objects(world, owner, organisation, manager, home, place)
+    _event_objects(world, owner, organisation, manager, home)
 
 
 def _workshop_objects(world: World, owner: str, organisation, manager, home, place) -> None:
@@ -245,6 +248,31 @@ def _workshop_objects(world: World, owner: str, organisation, manager, home, pla
     for kind, row in objects.items():
         world.add(owner, kind, {"public_id": row.public_id}, row)
     world.add(owner, "person_in_query", {}, person, query=f"?personne={person.public_id}")
+    link = open_satisfaction_link(actor=manager, session=session)
+    world.add(owner, "satisfaction_link", {"token": link.token}, link)
+
+
+def _event_objects(world: World, owner: str, organisation, manager, home) -> None:
+    """Structure ``owner``'s past event (the territory's partner structure is its partner),
+    and the partner's event with ``owner`` as a partner structure."""
+    moments = {
+        "starts_at": workshop_factories.local(home["territory"], -20, 14),
+        "ends_at": workshop_factories.local(home["territory"], -20, 17),
+    }
+    event = create_event(
+        actor=manager,
+        organisation=organisation,
+        values={"kind": "conference", "title": "Lancement", "partners": [home["partner"]]}
+        | moments,
+    )
+    partnered = create_event(
+        actor=home["worker"],
+        organisation=home["partner"],
+        values={"kind": "awareness_day", "title": "Connectons-nous !", "partners": [organisation]}
+        | moments,
+    )
+    world.add(owner, "event", {"public_id": event.public_id}, event)
+    world.add(owner, "partner_event", {"public_id": partnered.public_id}, partnered)
 
 
 def _territory_objects(world: World, owner: str, home: dict) -> None:

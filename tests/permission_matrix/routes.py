@@ -43,6 +43,8 @@ COORDINATION = Route(coordinator_of_territory, "territory")
 # (workshops.permissions.can_view_workshop); an unpublished one by its organiser only.
 WORKSHOP_SEEN_BY = structures_of_territory | coordinator_of_territory
 DRAFT_HIDDEN = (("draft_session", members_of_owner),)
+# An event is seen by its organiser, its partner structures and the territory's coordination.
+EVENT_SEEN_BY = members_of_owner | coordinator_of_territory
 # An enrolment: the organiser and the prescribing structure (can_see_enrolment).
 ENROLMENT_SIDES = (("enrolment_sent", members_of_owner), ("enrolment_received", members_of_owner))
 
@@ -283,10 +285,19 @@ ROUTES: dict[str, Route] = {
     ),
     # The territory's catalogue and completion rule.
     "workshops:catalogue": Route(coordinator_of_territory, "territory", FORM),
+    "workshops:structure_report": Route(with_a_structure),
+    "workshops:territory_report": COORDINATION,
     # Public: the coming workshops of a territory, and the iCalendar feeds.
     "workshops:public_list": Route(public, "territory"),
     "workshops:territory_ics": Route(public, "territory"),
     "workshops:place_ics": Route(public, "place"),
+    # Participants' satisfaction: the organiser opens the link and hands the tablet round (who
+    # sees the session gets 403); the form behind the link is public, its token the key.
+    **dict.fromkeys(
+        ["workshops:session_satisfaction", "workshops:satisfaction_tablet"],
+        Route(members_of_owner, "session", FORM),
+    ),
+    "workshops:satisfaction_form": Route(public, "satisfaction_link", FORM),
     # --- activities (docs/activities.md) ---
     # Any member records for their current structure; with ?personne=, only for a person the
     # structure follows (a coordinator or staff member without a structure: 403 first).
@@ -328,6 +339,19 @@ ROUTES: dict[str, Route] = {
         ],
         COORDINATION,
     ),
+    # --- events (docs/events.md) ---
+    # The current structure's events (organised or as a partner), or a coordinator's territory.
+    "events:event_list": Route(with_a_structure | coordinator_of_a_territory),
+    "events:event_create": Route(with_a_structure, methods=FORM),
+    # An event: its organiser, its partner structures, the territory's coordinators and staff
+    # (events.permissions.can_view_event); « partner_event » is one the owner is a partner of.
+    "events:event_detail": Route(EVENT_SEEN_BY, "event", also=(("partner_event", EVENT_SEEN_BY),)),
+    # Changing it is the organiser's (any member); partners and coordinators get 403.
+    **dict.fromkeys(
+        ["events:event_edit", "events:event_cancel", "events:event_attendance"],
+        Route(members_of_owner, "event", FORM, also=(("partner_event", nobody),)),
+    ),
+    "events:territory_summary": COORDINATION,
 }
 
 # What structure B reaches of A's by design: A's published workshops, to see them and enrol the

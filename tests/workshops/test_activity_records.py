@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aiguillage.activities.models import ActivityRecord
-from aiguillage.workshops import actions
+from aiguillage.workshops import attendance_actions
 from tests.workshops import factories as wf
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,8 @@ def test_a_presence_is_one_collective_accompaniment_of_the_organiser(
     )  # fmt: skip
     wf.start_now(session)
 
-    actions.record_attendance(actor=owner, session=session, marks={enrolment: "present"})
-    actions.record_attendance(actor=owner, session=session, marks={enrolment: "present"})
+    attendance_actions.record_attendance(actor=owner, session=session, marks={enrolment: "present"})
+    attendance_actions.record_attendance(actor=owner, session=session, marks={enrolment: "present"})
 
     record = ActivityRecord.objects.get()
     assert record.organisation == organisation and record.source == "attendance"
@@ -37,10 +37,10 @@ def test_a_presence_is_one_collective_accompaniment_of_the_organiser(
 def test_a_roll_call_corrected_to_absent_withdraws_it(owner, organisation, session):
     enrolment = wf.enrol(owner, organisation, session, "Zoé")
     wf.start_now(session)
-    actions.record_attendance(actor=owner, session=session, marks={enrolment: "present"})
+    attendance_actions.record_attendance(actor=owner, session=session, marks={enrolment: "present"})
     assert ActivityRecord.objects.count() == 1
 
-    actions.record_attendance(actor=owner, session=session, marks={enrolment: "absent"})
+    attendance_actions.record_attendance(actor=owner, session=session, marks={enrolment: "absent"})
 
     assert not ActivityRecord.objects.exists()
 
@@ -48,5 +48,5 @@ def test_a_roll_call_corrected_to_absent_withdraws_it(owner, organisation, sessi
 def test_an_excused_person_counts_nothing(owner, organisation, session):
     enrolment = wf.enrol(owner, organisation, session, "Zoé")
     wf.start_now(session)
-    actions.record_attendance(actor=owner, session=session, marks={enrolment: "excused"})
+    attendance_actions.record_attendance(actor=owner, session=session, marks={enrolment: "excused"})
     assert not ActivityRecord.objects.exists()

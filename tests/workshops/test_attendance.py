@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from aiguillage.workshops import actions
+from aiguillage.workshops import actions, attendance_actions
 from aiguillage.workshops.errors import WorkshopError
 from aiguillage.workshops.models import Attendance, Enrolment, EnrolmentStatus
 from tests.workshops import factories as wf
@@ -17,7 +17,7 @@ P, X, A = "present", "excused", "absent"
 
 def _call(owner, sessions, enrolment, marks):
     for session, mark in zip(sessions, marks, strict=True):
-        actions.record_attendance(actor=owner, session=session, marks={enrolment: mark})
+        attendance_actions.record_attendance(actor=owner, session=session, marks={enrolment: mark})
 
 
 @pytest.fixture
@@ -34,7 +34,9 @@ def five(owner, organisation):
 def test_roll_call_records_who_came_and_when(owner, organisation, session):
     enrolment = wf.enrol(owner, organisation, session)
     wf.start_now(session)
-    [mark] = actions.record_attendance(actor=owner, session=session, marks={enrolment: P})
+    [mark] = attendance_actions.record_attendance(
+        actor=owner, session=session, marks={enrolment: P}
+    )
     assert (mark.status, mark.recorded_by) == (P, owner)
     session.refresh_from_db()
     assert session.roll_call_at is not None
@@ -45,8 +47,8 @@ def test_roll_call_records_who_came_and_when(owner, organisation, session):
 def test_a_corrected_mark_replaces_the_first(owner, organisation, session):
     enrolment = wf.enrol(owner, organisation, session)
     wf.start_now(session)
-    actions.record_attendance(actor=owner, session=session, marks={enrolment: P})
-    actions.record_attendance(actor=owner, session=session, marks={enrolment: A})
+    attendance_actions.record_attendance(actor=owner, session=session, marks={enrolment: P})
+    attendance_actions.record_attendance(actor=owner, session=session, marks={enrolment: A})
     assert Attendance.objects.get().status == A
     enrolment.refresh_from_db()
     assert enrolment.status == E.INCOMPLETE
@@ -58,7 +60,7 @@ def test_completion_waits_for_every_roll_call_then_applies_80_percent(owner, fiv
     _call(owner, sessions[:4], binta, [P, A, X, P])
     ali.refresh_from_db()
     assert ali.status == E.ENROLLED  # the last session has no roll call yet
-    actions.record_attendance(actor=owner, session=sessions[4], marks={ali: A, binta: P})
+    attendance_actions.record_attendance(actor=owner, session=sessions[4], marks={ali: A, binta: P})
     ali.refresh_from_db()
     binta.refresh_from_db()
     assert ali.status == E.COMPLETED  # 4 of 5 = 80 %
@@ -71,7 +73,7 @@ def test_a_correction_after_the_end_settles_again(owner, five):
     _call(owner, sessions, ali, [P, P, P, A, A])
     ali.refresh_from_db()
     assert ali.status == E.INCOMPLETE
-    actions.record_attendance(actor=owner, session=sessions[3], marks={ali: P})
+    attendance_actions.record_attendance(actor=owner, session=sessions[3], marks={ali: P})
     ali.refresh_from_db()
     assert ali.status == E.COMPLETED
     assert [c.to_status for c in ali.changes.all()] == [E.ENROLLED, E.INCOMPLETE, E.COMPLETED]
@@ -103,10 +105,10 @@ def test_the_cycle_threshold_decides(owner, organisation, territory):
 def test_no_roll_call_before_the_day_or_for_a_cancelled_session(owner, organisation, session):
     enrolment = wf.enrol(owner, organisation, session)
     with pytest.raises(WorkshopError, match="le jour de la séance"):
-        actions.record_attendance(actor=owner, session=session, marks={enrolment: P})
+        attendance_actions.record_attendance(actor=owner, session=session, marks={enrolment: P})
     actions.cancel_session(actor=owner, session=session)
     with pytest.raises(WorkshopError, match="annulée"):
-        actions.record_attendance(actor=owner, session=session, marks={enrolment: P})
+        attendance_actions.record_attendance(actor=owner, session=session, marks={enrolment: P})
 
 
 def test_only_people_holding_a_seat_are_called(owner, organisation, session):
@@ -115,9 +117,9 @@ def test_only_people_holding_a_seat_are_called(owner, organisation, session):
     waiting = wf.enrol(owner, organisation, session, "Chloé")
     wf.start_now(session)
     with pytest.raises(WorkshopError, match="pas de place"):
-        actions.record_attendance(actor=owner, session=session, marks={waiting: P})
+        attendance_actions.record_attendance(actor=owner, session=session, marks={waiting: P})
     with pytest.raises(WorkshopError, match="présent, excusé ou absent"):
-        actions.record_attendance(
+        attendance_actions.record_attendance(
             actor=owner, session=session, marks={Enrolment.objects.first(): "dormait"}
         )
     assert not Attendance.objects.exists()

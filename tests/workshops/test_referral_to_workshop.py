@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from aiguillage.referrals import actions as referral_actions
 from aiguillage.referrals.models import ReferralStatus
-from aiguillage.workshops import actions
+from aiguillage.workshops import attendance_actions
 from aiguillage.workshops.models import Enrolment, EnrolmentStatus, Session
 from tests.workshops import factories as wf
 
@@ -73,13 +73,15 @@ def test_the_roll_call_tells_the_sender_the_person_came_then_completed(
     sessions = list(short.sessions.order_by("starts_at"))
 
     wf.start_now(sessions[0])
-    actions.record_attendance(actor=owner, session=sessions[0], marks={enrolment: "present"})
+    attendance_actions.record_attendance(
+        actor=owner, session=sessions[0], marks={enrolment: "present"}
+    )
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.CAME
 
     wf.shift_to_past(sessions, days=1)
     for item in sessions:
-        actions.record_attendance(
+        attendance_actions.record_attendance(
             actor=owner, session=Session.objects.get(pk=item.pk), marks={enrolment: "present"}
         )
     referral.refresh_from_db()
@@ -101,7 +103,7 @@ def test_an_absence_does_not_move_the_referral(
     enrolment = Enrolment.objects.get(referral_id=referral.pk)
     wf.start_now(session)
 
-    actions.record_attendance(actor=owner, session=session, marks={enrolment: "absent"})
+    attendance_actions.record_attendance(actor=owner, session=session, marks={enrolment: "absent"})
 
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.ACCEPTED

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from aiguillage.places import hours
+from aiguillage.places import hours, search_sections
 from aiguillage.places.models import Place
 from aiguillage.places.page_sections import sections_for
 from aiguillage.places.permissions import can_edit_place, get_place_for_user
@@ -78,6 +78,7 @@ def search(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     form = PlaceSearchForm(request.GET or None, today=timezone.localdate(now))
     context = {"form": form, **_search_results(request, form, now)}
+    context["search_sections"] = _search_sections(form, context, now)
     # htmx replaces the results only; the form stays in place (and keeps focus).
     partial = request.htmx.target == "results" and not request.htmx.history_restore_request
     template = "places/_results.html" if partial else "places/search.html"
@@ -173,6 +174,24 @@ def _search_results(request: HttpRequest, form: PlaceSearchForm, now: dt.datetim
         removable=_removable_criteria(request.GET, form),
     )
     return context
+
+
+def _search_sections(form: PlaceSearchForm, context: dict, now: dt.datetime) -> list:
+    """What other apps show below the first page of results (the week's workshops)."""
+    if not context["searched"] or context["page"] != 1:
+        return []
+    query = form.search_query(now=now)
+    places = [row.place for row in context["rows"]]
+    territory = query.territory
+    tz = territory.tz if territory is not None else places[0].territory.tz if places else PARIS
+    area = search_sections.SearchedArea(
+        place_ids=tuple(place.pk for place in places),
+        latitude=query.latitude,
+        longitude=query.longitude,
+        territory_id=territory.pk if territory is not None else None,
+        tz=tz,
+    )
+    return search_sections.sections_for(area, now)
 
 
 def _distance_label(metres: float | None) -> str:

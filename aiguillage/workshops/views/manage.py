@@ -32,6 +32,8 @@ from aiguillage.workshops.views.context import (
     session_rows,
     target_enrolments,
 )
+from aiguillage.workshops.views.evaluation import evaluation_section
+from aiguillage.workshops.views.satisfaction import satisfaction_section
 
 PAGE_SIZE = 20
 WHEN_TABS = {"a-venir": "À venir", "passees": "Passées"}
@@ -132,6 +134,8 @@ def _session_page(request, session, *, capacity_form=None, status=200) -> HttpRe
         "is_planned": session.status == SessionStatus.PLANNED,
         "capacity_form": capacity_form or CapacityForm(initial={"capacity": session.capacity}),
     }
+    if context["can_manage"]:
+        context |= satisfaction_section(session)
     return render_in_territory(
         request, "workshops/session_detail.html", context, session.territory, status
     )
@@ -148,6 +152,8 @@ def _cycle_page(request, cycle, *, capacity_form=None, status=200) -> HttpRespon
         "held": held,
         "capacity_form": capacity_form or CapacityForm(initial={"capacity": cycle.capacity}),
     }
+    if context["can_manage"]:
+        context |= evaluation_section(request, cycle) | satisfaction_section(cycle)
     return render_in_territory(
         request, "workshops/cycle_detail.html", context, cycle.territory, status
     )

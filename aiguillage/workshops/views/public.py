@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from aiguillage.accounts.notifications import absolute_url
+from aiguillage.events.models import Event
+from aiguillage.events.rules import PUBLIC_EVENTS_SHOWN
 from aiguillage.places.models import Place
 from aiguillage.territories.models import Territory
 from aiguillage.workshops import ical, rules
@@ -67,6 +69,10 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
         "days": days,
         "count": len(sessions),
         "feed_url": reverse("workshops:territory_ics", args=[territory.slug]),
+        # The territory's coming events (conferences, awareness days…) published by their organiser.
+        "events": Event.objects.public_upcoming(territory, now).select_related(
+            "place", "organisation"
+        )[:PUBLIC_EVENTS_SHOWN],
     }
     return render_in_territory(request, "workshops/public_list.html", context, territory)
 

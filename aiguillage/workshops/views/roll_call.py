@@ -10,10 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from aiguillage.workshops import actions
+from aiguillage.workshops import attendance_actions
 from aiguillage.workshops.errors import WorkshopError
-from aiguillage.workshops.forms import MarkForm
-from aiguillage.workshops.models import SEAT_STATUSES, AttendanceStatus, Enrolment
+from aiguillage.workshops.forms import HeadcountForm, MarkForm
+from aiguillage.workshops.models import SEAT_STATUSES, AttendanceStatus, Enrolment, Session
 from aiguillage.workshops.permissions import get_session_for_user
 from aiguillage.workshops.views.context import (
     journal_people_shown,
@@ -52,20 +52,35 @@ def _mark(request: HttpRequest, session) -> tuple[str, str]:
         return "Cette personne n'a pas de place à cet atelier.", ""
     mark = form.cleaned_data["presence"]
     try:
-        actions.record_attendance(actor=request.user, session=session, marks={enrolment: mark})
+        attendance_actions.record_attendance(
+            actor=request.user, session=session, marks={enrolment: mark}
+        )
     except WorkshopError as error:
         return str(error), str(enrolment.public_id)
     return "", str(enrolment.public_id)
 
 
+def _headcount_form(session: Session, data=None) -> HeadcountForm:
+    counts = {row.audience: row.count for row in session.headcounts.all()}
+    return HeadcountForm(data, audiences=list(session.audiences), initial_counts=counts)
+
+
 def roll_call(request: HttpRequest, public_id) -> HttpResponse:
     session = get_session_for_user(request.user, public_id, manage=True)
+    if request.method == "POST" and "compter" in request.POST:
+        return _record_headcounts(request, session)
     error, marked = _mark(request, session) if request.method == "POST" else ("", "")
     if request.method == "POST" and not error and not request.htmx:
         return redirect(reverse("workshops:roll_call", args=[public_id]) + f"#p-{marked}")
     rows = _rows(request, session)
     journal_people_shown(request, rows, "appel d'un atelier")
-    context = {"session": session, "rows": rows, "counts": _counts(rows), "error": error}
+    context = {
+        "session": session,
+        "rows": rows,
+        "counts": _counts(rows),
+        "error": error,
+        "headcount_form": _headcount_form(session),
+    }
     template = "workshops/session_roll_call.html"
     if request.htmx and request.method == "POST":
         # The tapped row comes back, with the counts swapped out of band.
@@ -75,6 +90,33 @@ def roll_call(request: HttpRequest, public_id) -> HttpResponse:
     elif error:
         messages.error(request, error)
     return render_in_territory(request, template, context, session.territory, 400 if error else 200)
+
+
+def _record_headcounts(request: HttpRequest, session: Session) -> HttpResponse:
+    """« Participants comptés sans inscription »: the same page, its own form."""
+    form = _headcount_form(session, request.POST)
+    if form.is_valid():
+        try:
+            attendance_actions.record_headcounts(
+                actor=request.user, session=session, counts=form.counts()
+            )
+        except WorkshopError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Les participants comptés sont enregistrés.")
+            return redirect(reverse("workshops:roll_call", args=[session.public_id]) + "#comptage")
+    rows = _rows(request, session)
+    journal_people_shown(request, rows, "appel d'un atelier")
+    context = {
+        "session": session,
+        "rows": rows,
+        "counts": _counts(rows),
+        "error": "",
+        "headcount_form": form,
+    }
+    return render_in_territory(
+        request, "workshops/session_roll_call.html", context, session.territory, 400
+    )
 
 
 def sign_in_sheet(request: HttpRequest, public_id) -> HttpResponse:

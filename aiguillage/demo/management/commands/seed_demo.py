@@ -19,6 +19,8 @@ from aiguillage.accounts.models import Coordination, Membership, Role, User
 from aiguillage.activities.actions import record_activity
 from aiguillage.activities.models import ActivityRecord
 from aiguillage.demo import catalogue
+from aiguillage.demo.chambery import seed_chambery_bilan
+from aiguillage.demo.seed_events import seed_events
 from aiguillage.jobs.mail import emails_discarded
 from aiguillage.organisations.models import Organisation, OrganisationKind
 from aiguillage.people.actions import create_person
@@ -59,6 +61,10 @@ class Command(BaseCommand):
         with emails_discarded():
             self._seed_workshops()
         self._seed_activities()
+        with emails_discarded():
+            if seed_chambery_bilan():
+                self.stdout.write("Bilan 2016–2019 de Grand Chambéry rejoué.")
+        seed_events()
         self._print_logins()
 
     @transaction.atomic
