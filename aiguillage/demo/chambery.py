@@ -19,12 +19,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from aiguillage.accounts.models import Membership, Role, User
 from aiguillage.demo import catalogue
 from aiguillage.organisations.models import Organisation, OrganisationKind
+from aiguillage.people.actions import create_person
+from aiguillage.people.rules import CONSENT_EXPLANATION
 from aiguillage.places.actions import create_place
 from aiguillage.places.models import Place
+from aiguillage.referrals import actions as referral_actions
 from aiguillage.territories.models import Commune, Territory
 from aiguillage.workshops import actions as workshop_actions
 from aiguillage.workshops import rules
@@ -391,6 +395,48 @@ class Replay:
             {"professionnels": split(80, 10, self.rng)},
         )  # fmt: skip
 
+    def current_cycle(self) -> None:
+        """Today's Ordi'Pratique: a cycle starting in three weeks, to which the Biollay social
+        centre refers two people it follows (with their consent); BLÉ accepts, which enrols
+        them. The same path as any referral to a workshop, so the demo shows it in Chambéry."""
+        ble, biollay = self.organisations["ble"], self.organisations["biollay"]
+        actor, sender = self.users["ble"], self.users["biollay"]
+        today = timezone.now().astimezone(self.tz).date()
+        cycle = workshop_actions.create_cycle(
+            actor=actor,
+            organisation=ble,
+            kind=self.kinds["initiation_ordinateur"],
+            title="Ordi'Pratique : se former et repartir avec un ordinateur",
+            slots=self._slots(10, hour=14, weekday=1, start=today + dt.timedelta(days=21)),
+            capacity=10,
+            place=self.places["ble"],
+            audiences=["habitants"],
+            charter_text=(
+                "Je viens aux 10 séances ou je préviens BLÉ. L'ordinateur reconditionné est "
+                "remis à la fin du cycle aux personnes qui l'ont suivi."
+            ),
+        )
+        for first_name, need in (("Malika", "Écrire à sa fille au Maroc."), ("Joël", "CAF")):
+            person = create_person(
+                actor=sender,
+                organisation=biollay,
+                values={"first_name": first_name, "commune": self.communes[0]},
+                purposes=["accompagnement", "orientation"],
+                explained_text=CONSENT_EXPLANATION,
+            )
+            referral = referral_actions.send_referral(
+                actor=sender,
+                organisation=biollay,
+                person=person,
+                place=self.places["ble"],
+                values={"needs": ["apprendre"]},
+                message=need,
+                workshop=cycle,
+            )
+            referral_actions.accept_referral(
+                referral=referral, actor=actor, organisation=ble, version=0
+            )
+
     @transaction.atomic
     def run(self) -> bool:
         for spec in STRUCTURES:
@@ -414,6 +460,7 @@ class Replay:
         self.web_biollay()
         self.accompagner_son_enfant()
         self.education_medias()
+        self.current_cycle()
         return True
 
 
