@@ -353,3 +353,18 @@ def test_report_queries_are_bounded(owner, organisation, django_assert_max_num_q
     assert Enrolment.objects.count() == 3
     with django_assert_max_num_queries(6):
         _year_report(organisation)
+
+
+def test_a_participant_is_added_to_a_past_stand_alone_session(owner, organisation):
+    territory = organisation.territory
+    [(start, end)] = past_slots(territory, 1)
+    session = actions.create_session(
+        actor=owner, organisation=organisation, kind=wf.kind(territory), title="Passée",
+        starts_at=start, ends_at=end, capacity=5, after_the_fact=True,
+    )  # fmt: skip
+    enrolment = enrolment_actions.enrol_anonymous(
+        actor=owner, target=session, organisation=organisation
+    )
+    attendance_actions.record_attendance(actor=owner, session=session, marks={enrolment: "present"})
+    enrolment.refresh_from_db()
+    assert enrolment.status == E.COMPLETED
