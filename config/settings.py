@@ -126,6 +126,9 @@ INSTALLED_APPS = [
     "aiguillage.activities",
     "aiguillage.workshops",
     "aiguillage.events",
+    "aiguillage.steering",
+    "aiguillage.pool",
+    "aiguillage.equipment",
     "aiguillage.journal",
     "aiguillage.jobs",
     "aiguillage.ui",
@@ -330,6 +333,8 @@ DEFAULT_FROM_EMAIL = env_str(
 SECURE_COOKIES = env_bool("SECURE_COOKIES", IS_DEPLOYED)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+# A refused form gets a French page with a way back (JSON on the API).
+CSRF_FAILURE_VIEW = "aiguillage.ui.errors.csrf_failure"
 # Behind the reverse proxy that terminates TLS (deploy/nginx.conf sets this header).
 if IS_DEPLOYED:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -13,11 +13,12 @@ import uuid
 from typing import Annotated
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import path, reverse
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from pydantic import Field, WithJsonSchema
 
+from aiguillage.api.docs import OwnSwagger, docs_text_view
 from aiguillage.places import hours, vocabulary
 from aiguillage.places.models import Place
 from aiguillage.places.rules import SUPPORT_CODES
@@ -36,6 +37,8 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    # Swagger UI from our static files (the CDN is blocked by our CSP), and a text version.
+    docs=OwnSwagger(),
 )
 
 
@@ -466,4 +469,5 @@ def public_urls():
     for pattern in patterns:
         pattern.callback = _method_not_allowed_in_french(pattern.callback)
         pattern.callback.login_required = False
+    patterns.append(path("docs/texte", docs_text_view(api), name="docs-text"))
     return patterns, app_name, namespace

@@ -3,6 +3,7 @@ anonymous statistics with their masking, and the geometry of the progress chart.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -99,6 +100,7 @@ class Fact:
     typology: str
     commune: str  # "" when unknown
     organisation: str
+    total: int | None = None  # points (screening) or levels (in-depth); None when unknown
 
 
 @dataclass(frozen=True)
@@ -122,26 +124,58 @@ class StatsTable:
     columns: tuple[str, ...]
     rows: tuple[StatsRow, ...]
     total: StatsRow
+    group_count: int = 0  # the last columns are sums of the others (pathways)
+    note: str = ""  # what the reader must know to read the table (shown under its title)
 
     @property
     def is_empty(self) -> bool:
         return not self.rows
 
+    @property
+    def first_group(self) -> int:
+        """Index of the first sum column (to draw a border before it)."""
+        return len(self.columns) - self.group_count
 
-def hidden_cells(matrix: Sequence[Sequence[int]]) -> tuple[set[tuple[int, int]], set]:
+
+def hidden_cells(
+    matrix: Sequence[Sequence[int]], groups: Sequence[Sequence[int]] = ()
+) -> tuple[set[tuple[int, int]], set]:
     """Cells to hide in a table with its margins: (primary, secondary) sets of (row, column).
 
-    ``matrix`` has the counts; the row totals, column totals and grand total are added as a
-    last column and a last row. Each row and each column with its total is a line of
-    ``aiguillage.disclosure.hidden_cells``.
+    ``matrix`` has the counts; each of ``groups`` (column indices) adds a column that sums
+    those columns (a pathway sums its typologies); the row totals, column totals and grand
+    total are added as a last column and a last row. Every sum is a line of
+    ``aiguillage.disclosure.hidden_cells``: each row with its total, each row's group
+    columns with the same total, each group with its members, each column with its total.
+    A count shown in a group column can therefore never give a hidden typology away.
     """
-    rows, cols = len(matrix), len(matrix[0]) if matrix else 0
-    full = [list(row) + [sum(row)] for row in matrix]
-    full.append([sum(full[i][j] for i in range(rows)) for j in range(cols + 1)])
-    values = {(i, j): full[i][j] for i in range(rows + 1) for j in range(cols + 1)}
-    lines = [[(i, j) for j in range(cols + 1)] for i in range(rows + 1)]
-    lines += [[(i, j) for i in range(rows + 1)] for j in range(cols + 1)]
+    full = _with_margins(matrix, groups)
+    rows = len(full) - 1
+    width = len(full[0]) - 1 if full else 0  # typologies and groups, without the total
+    cols = width - len(groups)
+    values = {(i, j): full[i][j] for i in range(rows + 1) for j in range(width + 1)}
+    lines = []
+    for i in range(rows + 1):
+        lines.append([(i, j) for j in range(cols)] + [(i, width)])
+        if groups:
+            lines.append([(i, cols + g) for g in range(len(groups))] + [(i, width)])
+        for g, members in enumerate(groups):
+            lines.append([(i, j) for j in members] + [(i, cols + g)])
+    lines += [[(i, j) for i in range(rows + 1)] for j in range(width + 1)]
     return disclosure.hidden_cells(values, lines)
+
+
+def _with_margins(
+    matrix: Sequence[Sequence[int]], groups: Sequence[Sequence[int]], width: int = 0
+) -> list[list[int]]:
+    """Rows with their group sums and total, then the column totals."""
+    full = [
+        list(row) + [sum(row[j] for j in members) for members in groups] + [sum(row)]
+        for row in matrix
+    ]
+    size = len(full[0]) if full else width + len(groups) + 1
+    full.append([sum(row[j] for row in full) for j in range(size)])
+    return full
 
 
 def masked_table(
@@ -153,14 +187,15 @@ def masked_table(
     labels: Sequence[str],
     matrix: Sequence[Sequence[int]],
     total_label: str = "Ensemble",
+    groups: Sequence[tuple[str, Sequence[int]]] = (),
 ) -> StatsTable:
-    """A table of counts with row shares, small counts masked (see ``hidden_cells``)."""
-    width = len(columns)
-    primary, secondary = hidden_cells(matrix) if matrix else (set(), set())
-    full = [list(row) + [sum(row)] for row in matrix]
-    full.append(
-        [sum(row[j] for row in full) for j in range(width + 1)] if full else [0] * (width + 1)
-    )
+    """A table of counts with row shares, small counts masked (see ``hidden_cells``).
+
+    ``groups`` are (label, column indices) of sum columns shown after ``columns``."""
+    sums = [members for _, members in groups]
+    width = len(columns) + len(groups)
+    primary, secondary = hidden_cells(matrix, sums) if matrix else (set(), set())
+    full = _with_margins(matrix, sums, len(columns))
 
     def text(i: int, j: int) -> str:
         if (i, j) in primary:
@@ -183,9 +218,10 @@ def masked_table(
         key=key,
         title=title,
         row_header=row_header,
-        columns=tuple(columns),
+        columns=(*columns, *(label for label, _ in groups)),
         rows=tuple(row(i, label) for i, label in enumerate(labels)),
         total=row(len(labels), total_label),
+        group_count=len(groups),
     )
 
 
@@ -215,18 +251,40 @@ def latest_per_person(facts: Iterable[Fact]) -> list[Fact]:
     return list(latest.values())
 
 
-def transitions(facts: Iterable[Fact]) -> dict[tuple[str, str], int]:
+def transitions(
+    facts: Iterable[Fact], noise: Mapping[str, int] | None = None
+) -> dict[tuple[str, str], int]:
     """(typology before, typology after) counts between consecutive assessments of the same
     person and the same kind: a screening after an in-depth assessment is another measure,
-    not a change."""
+    not a change.
+
+    With ``noise`` (kind → the referential's noise on the total, e.g. 3 points for the
+    screening), a pair counts only when the total moved by *more* than the noise: a person
+    whose skills did not change often lands in another typology by chance (44.8 % of the
+    simulated screenings, docs/assessment-simulation.md), so a bare typology change is not a
+    result. Pairs with an unknown total are left out too.
+    """
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for before, after in consecutive_pairs(facts):
+        if noise is not None and not beyond_noise(before, after, noise):
+            continue
+        counts[(before.typology, after.typology)] += 1
+    return dict(counts)
+
+
+def consecutive_pairs(facts: Iterable[Fact]) -> list[tuple[Fact, Fact]]:
+    """Consecutive assessments of the same person and the same kind, oldest first."""
     by_person: dict[tuple[int, str], list[Fact]] = defaultdict(list)
     for fact in sorted(facts, key=lambda f: f.completed_on):
         by_person[(fact.person, fact.kind)].append(fact)
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for series in by_person.values():
-        for before, after in zip(series, series[1:], strict=False):
-            counts[(before.typology, after.typology)] += 1
-    return dict(counts)
+    return [pair for series in by_person.values() for pair in zip(series, series[1:], strict=False)]
+
+
+def beyond_noise(before: Fact, after: Fact, noise: Mapping[str, int]) -> bool:
+    """The total changed by more than the referential's noise for that kind."""
+    if before.total is None or after.total is None or after.kind not in noise:
+        return False
+    return abs(after.total - before.total) > noise[after.kind]
 
 
 def month_label(month: dt.date) -> str:
@@ -242,17 +300,92 @@ def last_months(today: dt.date, count: int = 12) -> list[dt.date]:
     return months[::-1]
 
 
+@dataclass(frozen=True)
+class Pathway:
+    """One of the three pathways of the Grenoble study and the typologies it gathers."""
+
+    code: str
+    label: str
+    typologies: tuple[str, ...]
+
+
+# The Emmaüs Connect study for Grenoble (2015): share of each pathway among the 30,000
+# Grenoblois « en situation de précarité numérique et sociale ». They add up to 105 %.
+STUDY_PATHWAY_SHARES: dict[str, int] = {"assistance": 16, "acces_accompagne": 62, "autonomie": 27}
+STUDY_SOURCE = (
+    "« Un plan d'action « Numérique pour tous » à Grenoble », communiqué de presse de la Ville "
+    "de Grenoble du 8 décembre 2015, qui présente l'étude d'Emmaüs Connect pour la Région "
+    "Rhône-Alpes et la Ville de Grenoble (rendue publique le même jour)"
+)
+PATHWAY_LABELS: dict[str, str] = {
+    "assistance": "Parcours 1 : assistance numérique",
+    "acces_accompagne": "Parcours 2 : accès accompagné",
+    "autonomie": "Parcours 3 : autonomie",
+}
+
+
+def pathways_of(typologies: Iterable[tuple[str, str]]) -> list[Pathway]:
+    """(typology code, pathway code) pairs, from the most help needed → the pathways in
+    that order, each with its typologies."""
+    found: dict[str, list[str]] = {}
+    for typology, pathway in typologies:
+        found.setdefault(pathway, []).append(typology)
+    return [
+        Pathway(code, PATHWAY_LABELS.get(code, code), tuple(members))
+        for code, members in found.items()
+    ]
+
+
+@dataclass(frozen=True)
+class PathwayComparison:
+    code: str
+    label: str
+    count: str  # as masked in the communes table's total row
+    share: str  # « 18 % » or "" when masked
+    study_share: str  # « 16 % » or "" when the study has no such pathway
+
+
+def pathway_comparison(table: StatsTable, pathways: Sequence[Pathway]) -> list[PathwayComparison]:
+    """The territory's pathway totals (the total row of a people table, masked cells as
+    shown there) beside the shares of the Grenoble study."""
+    cells = table.total.cells[table.first_group :]
+    return [
+        PathwayComparison(
+            code=pathway.code,
+            label=pathway.label,
+            count=cell.text,
+            share=cell.share,
+            study_share=(
+                f"{STUDY_PATHWAY_SHARES[pathway.code]} %"
+                if pathway.code in STUDY_PATHWAY_SHARES
+                else ""
+            ),
+        )
+        for pathway, cell in zip(pathways, cells, strict=True)
+    ]
+
+
 def statistics_tables(
-    facts: Sequence[Fact], typologies: Sequence[tuple[str, str]], *, today: dt.date
+    facts: Sequence[Fact],
+    typologies: Sequence[tuple[str, str]],
+    *,
+    today: dt.date,
+    pathways: Sequence[Pathway] = (),
+    noise: Mapping[str, int] | None = None,
 ) -> list[StatsTable]:
     """The four anonymous tables of the coordinators' page and export, already masked.
 
     ``typologies`` are (code, label) from the most help needed to autonomy. People are
     counted once (latest assessment) per commune and per organisation; assessments per
-    month; transitions between consecutive assessments of the same kind.
+    month; transitions between consecutive assessments of the same kind, only those whose
+    total moved beyond ``noise`` when it is given. The first three tables end with one
+    column per pathway (the sum of its typologies), masked together with them.
     """
     codes = [code for code, _ in typologies]
     labels = [label for _, label in typologies]
+    groups = [
+        (pathway.label, [codes.index(code) for code in pathway.typologies]) for pathway in pathways
+    ]
     latest = latest_per_person(facts)
 
     by_commune: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -271,8 +404,28 @@ def statistics_tables(
             by_month[month][fact.typology] += 1
     month_matrix = [[by_month[month].get(code, 0) for code in codes] for month in months]
 
-    pairs = transitions(facts)
+    pairs = transitions(facts, noise)
     transition_matrix = [[pairs.get((before, after), 0) for after in codes] for before in codes]
+    if noise is None:
+        transition_title = (
+            "Passages d'une typologie à l'autre entre deux diagnostics du même type "
+            "(en ligne : avant ; en colonne : après)"
+        )
+        transition_note = ""
+    else:
+        transition_title = (
+            "Changements au-delà du bruit de mesure entre deux diagnostics du même type "
+            "(en ligne : typologie avant ; en colonne : après)"
+        )
+        pairs_within = sum(
+            not beyond_noise(before, after, noise) for before, after in consecutive_pairs(facts)
+        )
+        transition_note = (
+            f"Seuls comptent les changements où le total bouge de plus que le bruit de mesure "
+            f"du référentiel ({noise_sentence(noise)}). {masked(pairs_within)} "
+            f"{'paire' if pairs_within < 2 else 'paires'} de diagnostics restent dans le bruit "
+            f"et ne sont pas comptées."
+        )
 
     return [
         masked_table(
@@ -282,6 +435,7 @@ def statistics_tables(
             columns=labels,
             labels=commune_labels,
             matrix=commune_matrix,
+            groups=groups,
         ),
         masked_table(
             key="structures",
@@ -290,6 +444,7 @@ def statistics_tables(
             columns=labels,
             labels=organisation_labels,
             matrix=organisation_matrix,
+            groups=groups,
         ),
         masked_table(
             key="mois",
@@ -298,19 +453,35 @@ def statistics_tables(
             columns=labels,
             labels=[month_label(month) for month in months],
             matrix=month_matrix,
+            groups=groups,
         ),
-        masked_table(
-            key="transitions",
-            title=(
-                "Passages d'une typologie à l'autre entre deux diagnostics du même type "
-                "(en ligne : avant ; en colonne : après)"
+        dataclasses.replace(
+            masked_table(
+                key="transitions",
+                title=transition_title,
+                row_header="Avant → après",
+                columns=labels,
+                labels=labels,
+                matrix=transition_matrix,
             ),
-            row_header="Avant → après",
-            columns=labels,
-            labels=labels,
-            matrix=transition_matrix,
+            note=transition_note,
         ),
     ]
+
+
+NOISE_UNITS = {
+    "screening": ("repérage", "points"),
+    "in_depth": ("évaluation approfondie", "niveaux"),
+}
+
+
+def noise_sentence(noise: Mapping[str, int]) -> str:
+    """« repérage : 3 points ; évaluation approfondie : 3 niveaux »."""
+    return " ; ".join(
+        f"{NOISE_UNITS[kind][0]} : {value} {NOISE_UNITS[kind][1]}"
+        for kind, value in noise.items()
+        if kind in NOISE_UNITS
+    )
 
 
 # --- Progress chart ------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from aiguillage.coverage.engine import COMPONENTS, CoverageSettings, DemandParam
 from aiguillage.coverage.models import (
     CoverageRun,
     CoverageRunStatus,
+    DemandCalibration,
     FragilityIndex,
     FragilitySource,
     TerritoryDemandParameters,
@@ -35,6 +36,132 @@ def demand_parameters_of(territory: Territory) -> DemandParameters:
     """The territory's values of the demand formula, or the national defaults."""
     stored = TerritoryDemandParameters.objects.filter(territory=territory).first()
     return stored.parameters if stored else DemandParameters()
+
+
+def active_calibration(territory: Territory) -> DemandCalibration | None:
+    """The known figure the territory's estimate is scaled to, if any."""
+    return (
+        DemandCalibration.objects.active()
+        .filter(territory=territory)
+        .select_related("commune")
+        .first()
+    )
+
+
+def run_parameters(territory: Territory) -> dict[str, Any]:
+    """What a new run copies: the formula's values and the active calibration."""
+    parameters: dict[str, Any] = demand_parameters_of(territory).to_dict()
+    calibration = active_calibration(territory)
+    if calibration is not None:
+        parameters["calibration"] = calibration.snapshot()
+    return parameters
+
+
+# A figure from before the first surveys of digital difficulty is not a local figure.
+CALIBRATION_FIRST_YEAR = 2000
+
+
+def _check_calibration(
+    territory: Territory, known_people: int, source: str, year: int, commune_insee: str
+) -> Any:
+    """The commune of the scope (None: the territory); CoverageError for bad input."""
+    problems = []
+    commune = None
+    if commune_insee:
+        commune = territory.communes.filter(insee_code=commune_insee).first()
+        if commune is None:
+            raise CoverageError(
+                f"La commune « {commune_insee} » n'est pas une commune de ce territoire."
+            )
+    population = (
+        commune.population
+        if commune
+        else sum(territory.communes.values_list("population", flat=True))
+    )
+    where = f"à {commune.name}" if commune else "sur le territoire"
+    if known_people <= 0:
+        problems.append("Le chiffre connu doit être un nombre de personnes supérieur à zéro.")
+    elif known_people > population:
+        problems.append(
+            f"Le chiffre connu ({known_people:,} personnes) dépasse la population {where} "
+            f"({population:,} habitants) : vérifiez le chiffre et son périmètre.".replace(
+                ",", "\u202f"
+            )
+        )
+    if not source.strip():
+        problems.append("Indiquez la source du chiffre (document, enquête, date).")
+    this_year = timezone.localdate().year
+    if not CALIBRATION_FIRST_YEAR <= year <= this_year:
+        problems.append(
+            f"L'année du chiffre doit être comprise entre {CALIBRATION_FIRST_YEAR} et {this_year}."
+        )
+    if problems:
+        raise CoverageError(" ".join(problems))
+    return commune
+
+
+def _rerun(actor: Any, territory: Territory) -> CoverageRun:
+    """A new run with the settings of the latest one, queued like any other."""
+    latest = CoverageRun.objects.for_territory(territory).first()
+    settings = CoverageSettings.from_dict(latest.settings) if latest else CoverageSettings()
+    return start_coverage_run(actor=actor, territory=territory, settings=settings)
+
+
+@transaction.atomic
+def calibrate_demand(
+    *,
+    actor: Any,
+    territory: Territory,
+    known_people: int,
+    source: str,
+    year: int,
+    commune_insee: str = "",
+) -> DemandCalibration:
+    """Scale the estimate to a known figure (in a commune, or the whole territory) and queue
+    a new analysis that uses it. Replaces the active calibration; refused while an analysis
+    runs (the queued analysis must read the new figure)."""
+    commune = _check_calibration(territory, known_people, source, year, commune_insee)
+    previous = active_calibration(territory)
+    if previous is not None:
+        previous.withdrawn_at = timezone.now()
+        previous.save(update_fields=["withdrawn_at", "updated_at"])
+    calibration = DemandCalibration.objects.create(
+        territory=territory,
+        commune=commune,
+        known_people=known_people,
+        source=source.strip(),
+        year=year,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    log_event(
+        "demand_calibrated",
+        actor=actor,
+        obj=calibration,
+        territory_id=territory.pk,
+        data={
+            "known_people": known_people,
+            "scope": commune.insee_code if commune else "territoire",
+            "year": year,
+            "replaces": previous.pk if previous else None,
+        },
+    )
+    _rerun(actor, territory)
+    return calibration
+
+
+@transaction.atomic
+def withdraw_demand_calibration(*, actor: Any, territory: Territory) -> DemandCalibration:
+    """Go back to the raw estimate, and queue a new analysis."""
+    calibration = active_calibration(territory)
+    if calibration is None:
+        raise CoverageError("L'estimation n'est calée sur aucun chiffre.")
+    calibration.withdrawn_at = timezone.now()
+    calibration.save(update_fields=["withdrawn_at", "updated_at"])
+    log_event(
+        "demand_calibration_withdrawn", actor=actor, obj=calibration, territory_id=territory.pk
+    )
+    _rerun(actor, territory)
+    return calibration
 
 
 @transaction.atomic
@@ -114,7 +241,7 @@ def start_coverage_run(
     run = CoverageRun.objects.create(
         territory=territory,
         author=actor if getattr(actor, "is_authenticated", False) else None,
-        parameters=demand_parameters_of(territory).to_dict(),
+        parameters=run_parameters(territory),
         settings=settings.to_dict(),
         analysis_start_at=timezone.now(),
         message="En attente de démarrage",

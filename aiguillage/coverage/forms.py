@@ -334,3 +334,45 @@ class CompareForm(forms.Form):
 def _run_label(run) -> str:
     when = date_format(timezone.localtime(run.created_at), "j F Y à H\\hi")
     return f"Analyse du {when}"
+
+
+TERRITORY_SCOPE = ""
+
+
+class DemandCalibrationForm(forms.Form):
+    """A known local figure to scale the estimate to (``actions.calibrate_demand``)."""
+
+    known_people = forms.IntegerField(
+        label="Nombre de personnes en difficulté (chiffre connu)",
+        help_text="Par exemple 30000 pour « 30 000 Grenoblois en situation de précarité "
+        "numérique et sociale ».",
+        error_messages={
+            "required": "Indiquez le nombre de personnes.",
+            "invalid": "Indiquez un nombre entier de personnes, sans espace ni point.",
+        },
+    )
+    source = forms.CharField(
+        label="Source",
+        max_length=300,
+        help_text="Le document ou l'enquête, son auteur et sa date.",
+        error_messages={"required": "Indiquez la source du chiffre (document, enquête, date)."},
+    )
+    scope = forms.ChoiceField(label="Ce chiffre compte les personnes…")
+    year = forms.IntegerField(
+        label="Année du chiffre",
+        error_messages={
+            "required": "Indiquez l'année du chiffre.",
+            "invalid": "Indiquez l'année en 4 chiffres.",
+        },
+    )
+
+    def __init__(self, *args, communes: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = [(TERRITORY_SCOPE, "de tout le territoire")] + [
+            (insee, f"de la commune de {name}") for insee, name in communes
+        ]
+        self.fields["scope"].error_messages["invalid_choice"] = (
+            "Cette commune n'est pas une commune du territoire."
+        )
+        for name in ("known_people", "year"):
+            self.fields[name].widget.attrs.update({"inputmode": "numeric"})

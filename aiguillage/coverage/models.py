@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from aiguillage.coverage.engine import COMPONENTS, DemandParameters, IfnRow
+from aiguillage.coverage.engine import DemandCalibration as EngineCalibration
 from aiguillage.places.models import Place
 from aiguillage.territories.models import Territory
 
@@ -179,3 +180,80 @@ class CoverageRun(models.Model):
         if not self.is_done or not box or self.places_read_at is None:
             return 0
         return Place.objects.in_box(*box).filter(updated_at__gt=self.places_read_at).count()
+
+
+class DemandCalibrationQuerySet(models.QuerySet):
+    def active(self) -> DemandCalibrationQuerySet:
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class DemandCalibration(models.Model):
+    """A known local figure a coordinator anchors the demand estimate on.
+
+    « 30 000 Grenoblois en situation de précarité numérique et sociale » (Emmaüs Connect,
+    2015): ``known_people`` in ``commune`` (empty = the whole territory), with its source
+    and year. At most one is active per territory; a new one withdraws the previous one,
+    and every run copies the active one into its parameters (``engine.DemandCalibration``).
+    """
+
+    territory = models.ForeignKey(
+        Territory, on_delete=models.PROTECT, related_name="demand_calibrations"
+    )
+    commune = models.ForeignKey(
+        "territories.Commune",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demand_calibrations",
+    )
+    known_people = models.PositiveIntegerField("personnes en difficulté (chiffre connu)")
+    source = models.CharField("source", max_length=300)
+    year = models.PositiveSmallIntegerField("année du chiffre")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DemandCalibrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "calage de l'estimation des besoins"
+        verbose_name_plural = "calages de l'estimation des besoins"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(known_people__gt=0), name="calibration_known_people_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["territory"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_active_calibration_per_territory",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Calage des besoins : {self.territory} ({self.known_people})"
+
+    @property
+    def scope_label(self) -> str:
+        return self.commune.name if self.commune_id else "Tout le territoire"
+
+    def as_engine(self) -> EngineCalibration:
+        communes = frozenset({self.commune.insee_code}) if self.commune_id else frozenset()
+        return EngineCalibration(float(self.known_people), communes)
+
+    def snapshot(self) -> dict[str, object]:
+        """What a run keeps of the calibration it used (JSON)."""
+        return {
+            **self.as_engine().to_dict(),
+            "id": self.pk,
+            "source": self.source,
+            "year": self.year,
+            "scope": self.scope_label,
+        }

@@ -15,6 +15,7 @@ from django_tasks import task
 from aiguillage.coverage.engine import (
     CommuneInput,
     CoverageSettings,
+    DemandCalibration,
     DemandParameters,
     SupplyPlace,
     run_coverage,
@@ -142,6 +143,7 @@ def execute_coverage_run(run_id: int) -> None:
             territory_name=territory.name,
             tz=territory.tz,
             progress=report,
+            calibration=_calibration(run),
         )
         stored_name = store_analysis(analysis, result_name(run))
         summary = analysis.summary()
@@ -151,6 +153,9 @@ def execute_coverage_run(run_id: int) -> None:
         summary["population"] = sum(commune.population for commune in communes)
         summary["people_in_difficulty"] = sum(
             d.people_in_difficulty for d in analysis.demand.values()
+        )
+        summary["people_in_difficulty_raw"] = sum(
+            d.raw_people_in_difficulty for d in analysis.demand.values()
         )
         CoverageRun.objects.filter(pk=run_id).update(
             status=CoverageRunStatus.DONE,
@@ -164,6 +169,12 @@ def execute_coverage_run(run_id: int) -> None:
         )
     except ValueError as error:  # bad input (no communes…): trying again cannot help
         raise PermanentJobError(str(error)) from error
+
+
+def _calibration(run: CoverageRun) -> DemandCalibration | None:
+    """The known figure the run was queued with (``actions.run_parameters``), if any."""
+    stored = run.parameters.get("calibration")
+    return DemandCalibration.from_dict(stored) if stored else None
 
 
 def _run_given_up(run_id: int, *_args, message: str) -> None:

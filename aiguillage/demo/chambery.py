@@ -33,7 +33,7 @@ from aiguillage.territories.models import Commune, Territory
 from aiguillage.workshops import actions as workshop_actions
 from aiguillage.workshops import rules
 from aiguillage.workshops.attendance_actions import record_attendance, record_headcounts
-from aiguillage.workshops.enrolment_actions import enrol_anonymous
+from aiguillage.workshops.enrolment_actions import enrol_anonymous, enrol_person
 from aiguillage.workshops.models import AttendanceStatus, Cycle, WorkshopKind
 
 # What the bilan reports (seeds/003: « Le bilan global »), and what the demo reproduces.
@@ -64,6 +64,12 @@ FIRST_DAY = dt.date(2016, 9, 5)
 LAST_DAY = dt.date(2019, 6, 28)
 # Ordi'Pratique: who completes a cycle (present at 9 or 10 of its 10 sessions).
 ORDI_PRATIQUE_REGULARS = 62
+FIRST_NAMES = (
+    "Aïcha", "Bernard", "Chantal", "Djamel", "Fatou", "Gérard", "Hélène", "Ibrahim", "Josiane",
+    "Karima", "Lucien", "Mireille", "Nadia", "Omar", "Paulette", "Rachid", "Sylvie", "Thierry",
+    "Yamina", "Zohra", "Monique", "Ahmed", "Colette", "Mamadou", "Ginette", "Samir",
+)  # fmt: skip
+INITIALS = "ABCDEFGHJKLMNOPRSTV"
 
 
 @dataclass(frozen=True)
@@ -164,6 +170,10 @@ class Replay:
             Commune.objects.filter(territory=territory).order_by("-population")[:6]
         )
         self.day = FIRST_DAY
+        # Ordi'Pratique's participants have a file (the computer is given by name); the other
+        # operations count people without one, as their organisers did.
+        self.with_files = False
+        self.ordi_pratique_people: list = []
 
     # --- Structures --------------------------------------------------------------------------
 
@@ -234,7 +244,28 @@ class Replay:
 
     # --- Writing through the actions -----------------------------------------------------------
 
+    def _participant_with_file(self, actor: User, target, organisation: Organisation):
+        """A participant BLÉ follows with a file (first name and initial, birth year,
+        commune), so that the computer can later be given to them by name."""
+        person = create_person(
+            actor=actor,
+            organisation=organisation,
+            values={
+                "first_name": f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(INITIALS)}.",
+                "birth_year": self.rng.randint(1950, 1995),
+                "commune": self.rng.choice(self.communes),
+            },
+            purposes=["accompagnement", "evaluation"],
+            explained_text=CONSENT_EXPLANATION,
+        )
+        self.ordi_pratique_people.append(person)
+        return enrol_person(
+            actor=actor, target=target, person=person, prescriber_organisation=organisation
+        )
+
     def _participant(self, actor: User, target, organisation: Organisation, status: str):
+        if self.with_files:
+            return self._participant_with_file(actor, target, organisation)
         return enrol_anonymous(
             actor=actor,
             target=target,
@@ -331,10 +362,12 @@ class Replay:
 
     def ordi_pratique(self) -> None:
         # 14 cycles of 10 sessions (140 workshops), groups of 6 (84 people).
+        self.with_files = True
         self._cycle(
             "ble", "initiation_ordinateur", "Ordi'Pratique", sessions=10, groups=[6] * 14,
             regulars=ORDI_PRATIQUE_REGULARS,
         )  # fmt: skip
+        self.with_files = False
 
     def web_biollay(self) -> None:
         # 180 + 104 + 35 + 65 = 384 workshops; groups of 5 to 6.

@@ -24,6 +24,11 @@ CONSENT_PURPOSES: dict[str, str] = {
         "rendez-vous ou l'accompagnement. Si elle oriente la personne ailleurs, la structure "
         "suivante voit la même chose. Elle ne voit pas sa fiche."
     ),
+    "equipement": (
+        "Lui réserver un ordinateur, préparer le contrat de don et le rendez-vous "
+        "d'installation chez elle. "
+        "Les autres structures du programme voient qu'une personne attend, sans son nom."
+    ),
 }
 
 

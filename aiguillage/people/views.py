@@ -20,6 +20,7 @@ from aiguillage.people.actions import (
 )
 from aiguillage.people.forms import ConsentForm, PersonForm
 from aiguillage.people.models import Person
+from aiguillage.people.page_sections import sections_for
 from aiguillage.people.permissions import get_person_for_user
 from aiguillage.people.rules import CONSENT_EXPLANATION, CONSENT_PURPOSES
 
@@ -88,6 +89,8 @@ def person_detail(request: HttpRequest, public_id) -> HttpResponse:
             "purposes": CONSENT_PURPOSES,
             # Assessments and progress (journaled there).
             **person_assessments_context(request, person),
+            # Blocks of other apps (the computer of the equipment programme…).
+            "person_sections": sections_for(request.user, person),
         },
     )
 

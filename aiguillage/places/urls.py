@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aiguillage.places.views import imports, manage, opendata, public
+from aiguillage.places.views import imports, manage, neighbourhoods, opendata, public
 
 app_name = "places"
 urlpatterns = [
@@ -27,4 +27,10 @@ urlpatterns = [
     path("espace/imports/<uuid:public_id>/", imports.import_detail, name="import_detail"),
     path("espace/doublons/", imports.merge_list, name="merges"),
     path("espace/doublons/<int:merge_id>/annuler/", imports.merge_undo, name="merge_undo"),
+    # Coordinators: priority neighbourhoods (QPV) and the places in and near them.
+    path(
+        "espace/territoire/<slug:slug>/quartiers/",
+        neighbourhoods.territory_neighbourhoods,
+        name="territory_neighbourhoods",
+    ),
 ]

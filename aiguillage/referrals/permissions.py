@@ -73,6 +73,18 @@ def follows_person(organisation_ids: Iterable[int], referral: Referral) -> bool:
     ).exists()
 
 
+def can_refer_person(organisation, person: Person) -> bool:
+    """« Orienter » from a person's assessment: the current structure follows the person."""
+    # Without a current structure, nobody sends a referral.
+    if organisation is None:
+        return False
+    # An anonymised file is not referred any more.
+    if person.anonymised_at:
+        return False
+    # Only a structure that follows the person (like the referral form itself).
+    return PersonAccess.objects.filter(person=person, organisation=organisation).exists()
+
+
 def can_see_whole_person(user: User, referral: Referral) -> bool:
     # Name and contact: only a structure that follows the person.
     return follows_person(organisations_of(user), referral)

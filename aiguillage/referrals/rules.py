@@ -152,7 +152,6 @@ ORIENTATION_EXPLANATION = (
 )
 # Statistics: counts from 1 to 4 are masked (a small count may single someone out).
 SMALL_COUNT = 5
-SMS_MAX_LENGTH = 320  # two SMS
 
 
 # --- Needs and matching -------------------------------------------------------------------
@@ -262,11 +261,61 @@ def _support_reason(code: str) -> str:
     return f"accompagnement adapté : {_support_label(code)}"
 
 
+# --- From an assessment's result to the need form ----------------------------------------
+
+# Flags of the assessment referential (assessments/referential/v1.json) and the need each one
+# asks for.
+FLAG_NEEDS: dict[str, str] = {
+    "demarche_urgente": "demarche",
+    "sans_appareil": "equipement",
+    "appareil_emprunte": "equipement",
+    "sans_connexion": "connexion",
+}
+# « Une démarche en ligne est à faire dans les 15 jours » (flag demarche_urgente).
+URGENT_PROCEDURE_DAYS = 15
+
+
+def need_from_assessment(
+    *,
+    flags: Iterable[str],
+    pathway: str,
+    services: Iterable[str],
+    languages: Sequence[str],
+    completed_on: dt.date,
+    today: dt.date,
+) -> dict[str, Any]:
+    """The need form's first values from an assessment: its flags, the pathway of its
+    typology and the services of its first recommended step. The sender can change them.
+
+    Each recommended service becomes the first need that lists it; a person who speaks
+    little French (flag « langue ») is helped in their other languages when they have some.
+    """
+    flags = set(flags)
+    needs = [need for flag, need in FLAG_NEEDS.items() if flag in flags]
+    for service in services:
+        first = next((code for code, need in NEEDS.items() if service in need.services), None)
+        if first is not None:
+            needs.append(first)
+    others = [code for code in languages if code != "fr"]
+    deadline = completed_on + dt.timedelta(days=URGENT_PROCEDURE_DAYS)
+    return {
+        "needs": list(dict.fromkeys(needs)),
+        "pathway": pathway if pathway in PATHWAYS else "",
+        "devices": ["aucun"] if "sans_appareil" in flags else [],
+        "connection": "non" if "sans_connexion" in flags else "",
+        "reading": "lire_ecrire" in flags,
+        "languages": others if "langue" in flags and others else list(languages) or ["fr"],
+        "procedure_deadline": deadline
+        if "demarche_urgente" in flags and deadline >= today
+        else None,
+    }
+
+
 # --- What the person takes away ----------------------------------------------------------
 
 
 def what_to_bring(needs: Iterable[str], devices: Iterable[str]) -> list[str]:
-    """Short items for the sheet and the SMS, most useful first."""
+    """Short items for the sheet and the SMS (referrals.sms), most useful first."""
     needs, devices = set(needs), set(devices)
     items = []
     if "demarche" in needs:
@@ -280,46 +329,6 @@ def what_to_bring(needs: Iterable[str], devices: Iterable[str]) -> list[str]:
     if "connexion" in needs:
         items.append("une clé USB si vous voulez garder vos documents")
     return list(dict.fromkeys(items))
-
-
-SHORT_BRING: dict[str, str] = {
-    "une pièce d'identité": "pièce d'identité",
-    "les courriers reçus pour cette démarche": "courriers reçus",
-    "vos identifiants si vous en avez (numéro d'allocataire, mot de passe…)": "identifiants",
-    "votre téléphone, tablette ou ordinateur, chargé, avec son chargeur": "votre appareil chargé",
-    "un justificatif de ressources (certaines aides le demandent)": "justificatif de ressources",
-    "une clé USB si vous voulez garder vos documents": "clé USB",
-}
-
-
-def sms_text(
-    *,
-    first_name: str,
-    place_name: str,
-    address: str,
-    when: str,
-    phone: str,
-    bring: Sequence[str],
-) -> str:
-    """A short text for the person's phone (at most two SMS): where, when, what, phone."""
-    short = [SHORT_BRING.get(item, item) for item in bring]
-    while True:
-        parts = [f"Bonjour {first_name}." if first_name else "Bonjour."]
-        parts.append(f"Aide numérique : {place_name}, {address}.")
-        if when:
-            parts.append(when.rstrip(".") + ".")
-        if short:
-            parts.append("Apportez : " + ", ".join(short) + ".")
-        if phone:
-            parts.append(f"Tél. {phone}")
-        text = " ".join(parts)
-        if len(text) <= SMS_MAX_LENGTH or not short:
-            break
-        # The place, the time and the phone matter most: drop what to bring first.
-        short.pop()
-    if len(text) > SMS_MAX_LENGTH:
-        text = text[: SMS_MAX_LENGTH - 1] + "…"
-    return text
 
 
 # --- Territory statistics (anonymous) ----------------------------------------------------

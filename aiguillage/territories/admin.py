@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from aiguillage.accounts.models import Coordination
-from aiguillage.territories.models import Commune, Territory
+from aiguillage.territories.models import Commune, PriorityNeighbourhood, Territory
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -69,3 +69,15 @@ class CommuneAdmin(ReadOnlyAdmin):
     @admin.display(description="codes postaux")
     def postcode_list(self, obj: Commune) -> str:
         return ", ".join(obj.postcode_list)
+
+
+@admin.register(PriorityNeighbourhood)
+class PriorityNeighbourhoodAdmin(ReadOnlyAdmin):
+    """Imported by ``import_priority_neighbourhoods``; the outline is left out of the page."""
+
+    list_display = ("name", "code", "kind", "list_year", "territory", "population", "is_demo")
+    list_filter = ("kind", "list_year", "is_demo")
+    search_fields = ("name", "code")
+    fields = ("name", "code", "kind", "list_year", "territory", "population", "source", "is_demo")
+    readonly_fields = fields
+    list_select_related = ("territory",)

@@ -10,13 +10,13 @@ in issue 13 (Grand Chambéry's bilan, Grenoble's programme).
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from aiguillage.places.hours.timeline import public_holidays
 from aiguillage.places.hours.wording import DAY_NAMES, MONTH_NAMES, format_minutes
+from aiguillage.sms import TWO_PARTS_SEPTETS, septets, to_gsm7
 
 # --- Vocabularies -------------------------------------------------------------------------
 
@@ -248,46 +248,14 @@ def labels(codes: Iterable[str], vocabulary: dict[str, str]) -> list[str]:
     return [vocabulary[code] for code in codes if code in vocabulary]
 
 
-# --- SMS (GSM 03.38) ----------------------------------------------------------------------
+# --- SMS (GSM 03.38: aiguillage/sms.py) -----------------------------------------------------
 
-# The GSM 7-bit default alphabet, and its extension table (each of those costs two septets).
-GSM7_BASIC = frozenset(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-GSM7_EXTENSION = frozenset("^{}\\[~]|€")
-# Typography a phone would otherwise send in UCS-2 (70 characters per SMS instead of 160).
-GSM7_REPLACEMENTS = {
-    "«": '"', "»": '"', "“": '"', "”": '"', "’": "'", "‘": "'", "–": "-", "—": "-",
-    "…": "...", "\u00a0": " ", "\u202f": " ", "œ": "oe", "Œ": "OE", "·": ".",
-}  # fmt: skip
-# Two concatenated SMS: 153 septets each once the concatenation header is added.
 # How far back a workshop may be entered after the fact: a funder's programme runs for up
 # to seven years and its final report comes later; an older year is likelier a typing slip.
 AFTER_THE_FACT_MAX_YEARS = 12
 
-SMS_MAX_SEPTETS = 2 * 153
-
-
-def to_gsm7(text: str) -> str:
-    """``text`` written with the GSM 7-bit alphabet only: French typography replaced,
-    accents the alphabet lacks dropped (« ê » → « e », « ç » → « c »), the rest removed."""
-    out = []
-    for char in text:
-        char = GSM7_REPLACEMENTS.get(char, char)
-        if all(c in GSM7_BASIC or c in GSM7_EXTENSION for c in char):
-            out.append(char)
-            continue
-        plain = "".join(
-            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-        )
-        out.append("".join(c for c in plain if c in GSM7_BASIC or c in GSM7_EXTENSION))
-    return "".join(out)
-
-
-def septets(text: str) -> int:
-    """How many septets ``text`` takes in GSM 7-bit (extension characters count twice)."""
-    return sum(2 if char in GSM7_EXTENSION else 1 for char in text)
+# Two concatenated SMS.
+SMS_MAX_SEPTETS = TWO_PARTS_SEPTETS
 
 
 def _fit(text: str) -> str:

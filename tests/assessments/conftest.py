@@ -42,6 +42,7 @@ def _answers(appareil, connexion, usage, skills, difficultes, urgente, entourage
 
 
 # Complete answer sets (skipped questions left out) and the typology v1 gives them.
+# The professional's question of 1.1.0 (« difficulte_sociale ») is optional: left out here.
 AUTONOMY = _answers("personnel", "oui", "semaine", ["seul"] * 8, ["aucune"], "non", "oui")
 INTERMEDIATE = _answers(
     "personnel",
@@ -70,6 +71,24 @@ ASSISTANCE = {
     "demarche_urgente": "oui",
     "aide_entourage": "non",
 }
+
+
+@pytest.fixture(autouse=True)
+def bundled_v1_only(monkeypatch, tmp_path_factory):
+    """These tests were written for a single bundled version, 1.0.0 (installing, pinning,
+    publishing the next one). They keep it: ``install_bundled_referentials`` sees v1.json
+    alone. Tests of 1.1.0 (the professional's « difficulté sociale ») ask for
+    ``bundled_referentials`` to see every shipped file, as production does."""
+    folder = tmp_path_factory.getbasetemp() / "referential-v1-only"
+    folder.mkdir(exist_ok=True)
+    (folder / "v1.json").write_bytes((REFERENTIAL_DIR / "v1.json").read_bytes())
+    monkeypatch.setattr(actions, "REFERENTIAL_DIR", folder)
+
+
+@pytest.fixture
+def bundled_referentials(bundled_v1_only, monkeypatch):
+    """Every referential shipped in aiguillage/assessments/referential/ (1.1.0 is current)."""
+    monkeypatch.setattr(actions, "REFERENTIAL_DIR", REFERENTIAL_DIR)
 
 
 @pytest.fixture

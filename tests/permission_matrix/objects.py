@@ -27,11 +27,13 @@ from aiguillage.referrals.actions import send_referral
 from aiguillage.workshops.enrolment_actions import enrol_person
 from aiguillage.workshops.satisfaction_actions import open_satisfaction_link
 from tests import factories
+from tests.permission_matrix import steering
 from tests.workshops import factories as workshop_factories
 
 STRUCTURE_OWNERS = ("A", "B", "other")
 TERRITORY_OWNERS = ("A", "other")
 TERRITORY_KINDS = {"territory", "export", "join_request", "import_run", "merge", "coverage_run"}
+TERRITORY_KINDS |= steering.KINDS  # a territory's programme (tests/permission_matrix/steering.py)
 UNOWNED_KINDS = {None, "referential", "reset_token"}
 
 
@@ -210,6 +212,9 @@ def _structure_objects(world: World, owner: str, organisation, manager, home, aw
     world.add(owner, "territory_invitation", {"public_id": org, "join_id": join.public_id}, join)
     _workshop_objects(world, owner, organisation, manager, home, place)
     _event_objects(world, owner, organisation, manager, home)
+    _pool_objects(world, owner, organisation, manager, home)
+    _allocation_objects(world, owner, organisation, manager, home)
+    _pipeline_objects(world, owner, organisation, manager)
 
 
 def _workshop_objects(world: World, owner: str, organisation, manager, home, place) -> None:
@@ -275,6 +280,83 @@ def _event_objects(world: World, owner: str, organisation, manager, home) -> Non
     world.add(owner, "partner_event", {"public_id": partnered.public_id}, partnered)
 
 
+def _pool_objects(world: World, owner: str, organisation, manager, home) -> None:
+    """Structure ``owner``'s item (with a photo), its request to borrow the partner's item,
+    and the partner's request to borrow its item (both « requested »)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from aiguillage.pool.actions import create_item
+    from tests.pool import factories as pool_factories
+
+    photo = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(32))
+    item = create_item(
+        actor=manager, organisation=organisation, values=pool_factories.TABLETS, photo=photo
+    )
+    theirs = pool_factories.item(home["worker"], home["partner"], name=f"Clés 4G {owner}")
+    borrowed = pool_factories.booking(manager, theirs, organisation)
+    lent = pool_factories.booking(home["worker"], item, home["partner"])
+    world.add(owner, "pool_item", {"public_id": item.public_id}, item)
+    world.add(owner, "pool_booking", {"public_id": borrowed.public_id}, borrowed)
+    world.add(owner, "pool_booking_received", {"public_id": lent.public_id}, lent)
+
+
+def _allocation_objects(world: World, owner: str, organisation, manager, home) -> None:
+    """Structure ``owner``'s computer programme (it leads it alone) and the allocation of a
+    person it follows, on the waiting list (screened without a device, cycle completed)."""
+    from aiguillage.equipment import allocation_actions
+    from tests.equipment import factories as equipment_factories
+
+    programme = equipment_factories.programme(organisation, name=f"Ordi'Pratique {owner}")
+    person = _person(manager, organisation, home["commune"], f"Équipée{owner}")
+    equipment_factories.screened(manager, organisation, person, answers=SCREENING_ANSWERS)
+    equipment_factories.completed_cycle(manager, organisation, person)
+    allocation = allocation_actions.request_allocation(
+        actor=manager, organisation=organisation, programme=programme, person=person,
+        answers={}, consent_given_now=True,
+    )  # fmt: skip
+    world.add(owner, "computer_programme", {"public_id": programme.public_id}, programme)
+    world.add(owner, "allocation", {"public_id": allocation.public_id}, allocation)
+
+
+def _pipeline_objects(world: World, owner: str, organisation, manager) -> None:
+    """Structure ``owner``'s computer programme for the pipeline (it collects and
+    refurbishes alone): a donor with a contact, a collection, a device, an exchange received."""
+    import datetime as dt
+
+    from aiguillage.equipment import collection_actions, exchange_actions
+    from aiguillage.equipment.collection_actions import ContactValues, DonorValues, ItemLine
+    from tests.equipment import factories as equipment_factories
+
+    programme = equipment_factories.programme(organisation, name=f"Collecte {owner}")
+    programme.partners.update(roles=["collecte", "reconditionnement", "formation"])
+    donor = collection_actions.create_donor(
+        actor=manager, programme=programme, values=DonorValues(f"Donateur {owner}", "entreprise")
+    )
+    contact = collection_actions.save_contact(
+        actor=manager, donor=donor, values=ContactValues("Contact", phone="0400000000")
+    )
+    collection = collection_actions.record_collection(
+        actor=manager, programme=programme, donor=donor, collected_on=dt.date(2026, 1, 5),
+        collected_by=organisation, items=[ItemLine("portable", 2)],
+    )  # fmt: skip
+    device = equipment_factories.device(collection, user=manager, serial=f"MATRIX-{owner}")
+    exchange = exchange_actions.record_exchange(
+        actor=manager, programme=programme, partner=organisation, direction="recu",
+        on=dt.date(2026, 1, 6), quantity=1,
+    )  # fmt: skip
+    for kind, row in [
+        ("equipment_programme", programme),
+        ("donor", donor),
+        ("collection", collection),
+        ("device", device),
+        ("exchange_received", exchange),
+    ]:
+        world.add(owner, kind, {"public_id": row.public_id}, row)
+    world.add(
+        owner, "donor_contact", {"public_id": donor.public_id, "contact_id": contact.pk}, contact
+    )
+
+
 def _territory_objects(world: World, owner: str, home: dict) -> None:
     """The territory's join request, import, merged duplicates and coverage analysis."""
     territory, commune, coordinator = home["territory"], home["commune"], home["coordinator"]
@@ -311,6 +393,7 @@ def _territory_objects(world: World, owner: str, home: dict) -> None:
     world.add(owner, "import_run", {"public_id": run.public_id}, run)
     world.add(owner, "merge", {"merge_id": merge.pk}, merge)
     world.add(owner, "coverage_run", {"slug": slug, "public_id": analysis.public_id}, analysis)
+    steering.steering_objects(world, owner, home)
 
 
 def build_world() -> World:

@@ -7,6 +7,7 @@ each owner in ``objects.py``.
 
 from __future__ import annotations
 
+from tests.permission_matrix import steering
 from tests.permission_matrix.personas import (
     FORM,
     POST,
@@ -53,7 +54,13 @@ ROUTES: dict[str, Route] = {
     **dict.fromkeys(["ui:home", "ui:liveness", "ui:readiness"], Route(public)),
     # --- api: the public places API. ---
     **dict.fromkeys(
-        ["api:openapi-json", "api:openapi-view", "api:list_places", "api:list_sessions"],
+        [
+            "api:openapi-json",
+            "api:openapi-view",
+            "api:docs-text",
+            "api:list_places",
+            "api:list_sessions",
+        ],
         Route(public),
     ),
     "api:api-root": Route(not_a_page),  # django-ninja's base address, for reverse() only
@@ -136,6 +143,7 @@ ROUTES: dict[str, Route] = {
     "places:merges": Route(coordinator_of_a_territory | staff_only),
     "places:import_detail": Route(coordinator_of_territory, "import_run"),
     "places:merge_undo": Route(coordinator_of_territory, "merge", POST),
+    "places:territory_neighbourhoods": COORDINATION,
     # --- people: only the structures that follow the person; lists show the current
     # structure's. ---
     "people:person_list": Route(with_a_structure),
@@ -225,6 +233,8 @@ ROUTES: dict[str, Route] = {
     "coverage:overview": COORDINATION,
     "coverage:compare": COORDINATION,
     "coverage:parameters": Route(coordinator_of_territory, "territory", FORM),
+    "coverage:calibration": Route(coordinator_of_territory, "territory", FORM),
+    "coverage:calibration_withdraw": Route(coordinator_of_territory, "territory", POST),
     "coverage:run_start": Route(coordinator_of_territory, "territory", POST),
     **dict.fromkeys(
         [
@@ -352,13 +362,115 @@ ROUTES: dict[str, Route] = {
         Route(members_of_owner, "event", FORM, also=(("partner_event", nobody),)),
     ),
     "events:territory_summary": COORDINATION,
+    # --- steering (docs/steering.md): tests/permission_matrix/steering.py ---
+    **steering.ROUTES,
+    # --- equipment: the pipeline of a computer programme (docs/equipment.md). Its partner
+    # structures run it; the territory's coordinators and staff read it (403 on writes). ---
+    "equipment:programme_list": Route(logged_in),  # one's own programmes, maybe none
+    **dict.fromkeys(
+        [
+            "equipment:programme_home",
+            "equipment:donor_list",
+            "equipment:collection_list",
+            "equipment:device_list",
+            "equipment:exchange_list",
+            "equipment:stock_stats",
+            "equipment:stock_stats_csv",
+        ],
+        Route(members_of_owner | coordinator_of_territory, "equipment_programme"),
+    ),
+    **dict.fromkeys(
+        ["equipment:donor_create", "equipment:collection_create", "equipment:exchange_create"],
+        Route(members_of_owner, "equipment_programme", FORM),
+    ),
+    "equipment:donor_detail": Route(members_of_owner | coordinator_of_territory, "donor"),
+    **dict.fromkeys(
+        ["equipment:donor_edit", "equipment:contact_create"],
+        Route(members_of_owner, "donor", FORM),
+    ),
+    "equipment:contact_edit": Route(members_of_owner, "donor_contact", FORM),
+    **dict.fromkeys(
+        ["equipment:collection_detail", "equipment:collection_receipt"],
+        Route(members_of_owner | coordinator_of_territory, "collection"),
+    ),
+    "equipment:device_register": Route(members_of_owner, "collection", FORM),
+    "equipment:device_detail": Route(members_of_owner | coordinator_of_territory, "device"),
+    "equipment:device_move": Route(members_of_owner, "device", POST),
+    "equipment:exchange_device_register": Route(members_of_owner, "exchange_received", FORM),
+    # --- pool (docs/pool.md) ---
+    # The territory's catalogue, and the current structure's items and borrowings.
+    "pool:catalogue": Route(with_a_structure | coordinator_of_a_territory),
+    **dict.fromkeys(["pool:my_items", "pool:my_bookings"], Route(with_a_structure)),
+    "pool:item_create": Route(with_a_structure, methods=FORM),
+    # An item: seen like a published workshop; borrowed by the territory's structures; edited
+    # and withdrawn by its owner (who sees it but does not own it gets 403).
+    **dict.fromkeys(["pool:item_detail", "pool:item_photo"], Route(WORKSHOP_SEEN_BY, "pool_item")),
+    "pool:booking_request": Route(structures_of_territory, "pool_item", FORM),
+    "pool:item_edit": Route(members_of_owner, "pool_item", FORM),
+    "pool:item_withdraw": Route(members_of_owner, "pool_item", POST),
+    # A booking: the two structures of the loan and the territory's coordination (read only);
+    # the lender answers, hands over and takes back; either side cancels.
+    "pool:territory_bookings": COORDINATION,
+    "pool:booking_detail": Route(
+        members_of_owner | coordinator_of_territory,
+        "pool_booking",
+        also=(("pool_booking_received", members_of_owner | coordinator_of_territory),),
+    ),
+    **dict.fromkeys(
+        [
+            "pool:booking_approve",
+            "pool:booking_decline",
+            "pool:booking_check_out",
+            "pool:booking_return",
+        ],
+        Route(nobody, "pool_booking", POST, also=(("pool_booking_received", members_of_owner),)),
+    ),
+    "pool:booking_cancel": Route(
+        members_of_owner, "pool_booking", POST, also=(("pool_booking_received", members_of_owner),)
+    ),
+    # --- equipment: the gift of a computer (docs/equipment.md) ---
+    # The waiting list and « Inscrire une personne » are the partners' (here the lead alone);
+    # coordinators and staff read the programme but not its people: 403, before any name.
+    **dict.fromkeys(
+        ["equipment:allocation_list", "equipment:allocation_request"],
+        Route(
+            members_of_owner,
+            "computer_programme",
+            FORM,
+            personal=True,
+            answers_403_to=coordinator_of_territory,
+        ),
+    ),
+    "equipment:allocation_reserve_next": Route(members_of_owner, "computer_programme", POST),
+    # An allocation names a person: only the structure that asked for it, while it follows
+    # the person (equipment.permissions.can_see_allocation); 404 for everyone else.
+    **dict.fromkeys(
+        ["equipment:allocation_detail", "equipment:allocation_contract"],
+        Route(members_of_owner, "allocation", personal=True),
+    ),
+    "equipment:allocation_sign": Route(members_of_owner, "allocation", FORM, personal=True),
+    **dict.fromkeys(
+        [
+            "equipment:allocation_reserve",
+            "equipment:allocation_release",
+            "equipment:allocation_cancel",
+            "equipment:allocation_hand_over",
+            "equipment:allocation_appointment",
+            "equipment:allocation_install",
+        ],
+        Route(members_of_owner, "allocation", POST, personal=True),
+    ),
 }
 
 # What structure B reaches of A's by design: A's published workshops, to see them and enrol the
 # people B follows (workshops.permissions.can_view_workshop, can_enrol_in).
-SHARED_WITH_THE_TERRITORY = {
+SHARED_WITH_THE_TERRITORY = steering.SHARED | {
     ("workshops:session_detail", "session"),
     ("workshops:cycle_detail", "cycle"),
     ("workshops:session_enrol", "session"),
     ("workshops:cycle_enrol", "cycle"),
+    # The equipment pool's catalogue: A's items, to see them and ask to borrow them.
+    ("pool:item_detail", "pool_item"),
+    ("pool:item_photo", "pool_item"),
+    ("pool:booking_request", "pool_item"),
 }

@@ -250,8 +250,36 @@ def test_the_sheet_and_the_sms_for_the_person(client, social_worker, owner, refe
     assert "de la part de <strong>CCAS de test</strong>" in sheet
     assert "Benali" not in sheet
     detail = _page(client.get(_url("referral_detail", referral)))
-    assert "Bonjour Fatima. Aide numérique : Médiathèque Kateb Yacine" in detail
+    # One SMS in GSM 7-bit: the first name and what to bring made room for the hours.
+    assert (
+        "Bonjour. Aide numérique : Médiathèque Kateb Yacine, 1 place de la République, "
+        "Grenoble. Venez le mardi de 14 h à 17 h, sans rendez-vous. Tél. 04 76 00 00 00"
+    ) in detail
+    assert 'Texte pour un SMS <span class="hint">(1 SMS, 156 caractères)</span>' in detail
     assert 'href="sms:06 12 34 56 78?body=' in detail
+
+
+def test_after_the_appointment_the_sender_is_asked_to_resend_the_sms(
+    client, social_worker, owner, referral
+):
+    client.force_login(social_worker)
+    before = _page(client.get(_url("referral_detail", referral)))
+    assert "Renvoyer le SMS à jour" not in before
+    assert "RDV " not in before
+    # Tuesday 9 December 2036, 14:30 in Paris (past appointments are refused).
+    appointment = dt.datetime(2036, 12, 9, 13, 30, tzinfo=dt.UTC)
+    actions.accept_referral(
+        referral=referral, actor=owner, organisation=referral.receiver_organisation, version=0,
+        appointment_at=appointment,
+    )  # fmt: skip
+    after = _page(client.get(_url("referral_detail", referral)))
+    resend = after[after.index('id="pour-la-personne"') :]
+    assert resend.startswith('id="pour-la-personne">Renvoyer le SMS à jour</h2>')
+    assert ">Renvoyer le SMS à jour</a>" in resend  # the sms: link
+    assert "RDV mar. 9/12 à 14 h 30." in resend[: resend.index("</textarea>")]
+    # The place that answered does not send it.
+    client.force_login(owner)
+    assert "Renvoyer le SMS à jour" not in _page(client.get(_url("referral_detail", referral)))
 
 
 @pytest.mark.parametrize("url_name", ["referral_list", "referral_start"])

@@ -1,4 +1,5 @@
-"""Pure rules, table-driven: needs, reasons, what to bring, SMS, masked statistics."""
+"""Pure rules, table-driven: needs, reasons, what to bring, masked statistics (the SMS:
+test_sms.py)."""
 
 from __future__ import annotations
 
@@ -103,37 +104,6 @@ def test_what_to_bring(needs, devices, first):
         assert items == []
     else:
         assert items[0].startswith(first)
-
-
-def test_the_sms_says_where_when_what_and_fits_two_messages():
-    text = rules.sms_text(
-        first_name="Fatima",
-        place_name="Médiathèque Kateb Yacine",
-        address="1 place de la République, 38000 Grenoble",
-        when="Rendez-vous le mardi 24 novembre à 14 h",
-        phone="04 76 00 00 00",
-        bring=rules.what_to_bring(["demarche"], []),
-    )
-    assert text == (
-        "Bonjour Fatima. Aide numérique : Médiathèque Kateb Yacine, 1 place de la République, "
-        "38000 Grenoble. Rendez-vous le mardi 24 novembre à 14 h. Apportez : pièce d'identité, "
-        "courriers reçus, identifiants. Tél. 04 76 00 00 00"
-    )
-    assert len(text) <= rules.SMS_MAX_LENGTH
-
-
-def test_a_long_sms_drops_what_to_bring_before_the_essentials():
-    text = rules.sms_text(
-        first_name="Fatima",
-        place_name="Maison des solidarités et du numérique " * 4,
-        address="97 galerie de l'Arlequin, rez-de-chaussée, 38100 Grenoble",
-        when="Venez le mardi de 14 h à 17 h",
-        phone="04 76 00 00 00",
-        bring=rules.what_to_bring(["demarche", "appareil", "equipement"], ["telephone"]),
-    )
-    assert len(text) <= rules.SMS_MAX_LENGTH
-    assert "Tél. 04 76 00 00 00" in text
-    assert "Venez le mardi" in text
 
 
 @pytest.mark.parametrize(("count", "shown"), [(0, "0"), (1, "< 5"), (4, "< 5"), (5, "5")])
@@ -243,3 +213,51 @@ def test_moments_and_phones_as_people_read_them():
     assert rules.slot_start_text(moment) == "le mardi 24 novembre à partir de 14 h 30"
     assert rules.phone_display("+33476000000") == "04 76 00 00 00"
     assert rules.phone_display("3939") == "3939"
+
+
+TODAY = dt.date(2026, 12, 5)
+
+
+@pytest.mark.parametrize(
+    ("flags", "services", "languages", "completed_on", "expected"),
+    [
+        ([], ["demarches"], ["fr"], TODAY, {"needs": ["demarche"], "procedure_deadline": None}),
+        # Each service becomes the first need that lists it.
+        ([], ["quotidien", "wifi"], [], TODAY, {"needs": ["appareil", "connexion"]}),
+        (
+            ["demarche_urgente"],
+            [],
+            ["fr"],
+            TODAY - dt.timedelta(days=3),
+            {"needs": ["demarche"], "procedure_deadline": dt.date(2026, 12, 17)},
+        ),
+        # An urgent procedure screened 16 days ago: its date has passed, the sender says.
+        (["demarche_urgente"], [], [], TODAY - dt.timedelta(days=16), {"procedure_deadline": None}),
+        (["appareil_emprunte"], [], [], TODAY, {"needs": ["equipement"], "devices": []}),
+        (["sans_appareil"], [], [], TODAY, {"devices": ["aucun"], "connection": ""}),
+        (["sans_connexion"], [], [], TODAY, {"needs": ["connexion"], "connection": "non"}),
+        (["lire_ecrire"], [], [], TODAY, {"reading": True, "languages": ["fr"]}),
+        (["langue"], [], ["fr", "ti", "ar"], TODAY, {"languages": ["ti", "ar"]}),
+        (["langue"], [], ["fr"], TODAY, {"languages": ["fr"]}),
+        ([], [], ["fr", "ar"], TODAY, {"languages": ["fr", "ar"], "reading": False}),
+    ],
+)
+def test_the_need_form_starts_from_the_assessment(
+    flags, services, languages, completed_on, expected
+):
+    initial = rules.need_from_assessment(
+        flags=flags,
+        pathway="assistance",
+        services=services,
+        languages=languages,
+        completed_on=completed_on,
+        today=TODAY,
+    )
+    assert {key: initial[key] for key in expected} == expected
+
+
+def test_an_unknown_pathway_is_left_blank():
+    initial = rules.need_from_assessment(
+        flags=[], pathway="autre", services=[], languages=[], completed_on=TODAY, today=TODAY
+    )
+    assert initial["pathway"] == ""

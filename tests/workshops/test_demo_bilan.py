@@ -78,12 +78,18 @@ def test_the_demo_statistics_reproduce_the_bilan(chambery, client):
         "Jeunes adultes": "278",
         "Professionnels": "80",
     }
-    # Made through the actions, after the fact, with people counted without a file.
+    # Made through the actions, after the fact. Ordi'Pratique's 84 participants have a file
+    # at BLÉ (the computer is given by name); elsewhere people were counted without one.
     past = Session.objects.filter(territory=chambery, starts_at__year__lte=2019)
     assert not past.filter(recorded_afterwards=False).exists()
-    assert not Enrolment.objects.filter(
+    with_file = Enrolment.objects.filter(
         territory=chambery, person__isnull=False, cycle__sessions__in=past
-    ).exists()
+    )
+    assert set(with_file.values_list("cycle__organisation__name", flat=True)) == {
+        "BLÉ, association de lutte contre l'illettrisme (démo)"
+    }
+    assert with_file.values("person").distinct().count() == 84
+    assert with_file.completed().values("person").distinct().count() == 62
     # Today's cycle: two people referred by the social centre, accepted, hence enrolled.
     referred = Enrolment.objects.filter(territory=chambery, referral_id__isnull=False)
     assert referred.count() == 2

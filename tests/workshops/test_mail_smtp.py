@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from aiguillage.sms import is_gsm7
 from aiguillage.workshops import actions, enrolment_actions, rules
 from tests import factories
 from tests.workshops import factories as wf
@@ -58,7 +59,7 @@ def test_a_move_reaches_each_prescriber_and_the_organiser_with_an_sms_text(
     assert "est déplacée au" in body
     sms = body.split("Texte à envoyer par SMS aux participants :\n", 1)[1].split("\n", 1)[0]
     assert rules.septets(sms) <= rules.SMS_MAX_SEPTETS
-    assert all(c in rules.GSM7_BASIC or c in rules.GSM7_EXTENSION for c in sms)
+    assert is_gsm7(sms)
     link = re.search(r"https://aiguillage\.example(/espace/ateliers/seances/[\w-]+/)", body)
     assert link and link.group(1).endswith(f"{enrolled.public_id}/")
     to_organiser = messages[owner.email].get_content()

@@ -85,6 +85,13 @@ class Question:
     pictogram: str
     help: str
     skip: Skip | None
+    # "personne": asked with the person; "professionnel": recorded by the professional from
+    # what they know (never read to the person), optional, outside the question count.
+    asked_of: str = "personne"
+
+    @property
+    def is_professional(self) -> bool:
+        return self.asked_of == "professionnel"
 
 
 @dataclass(frozen=True)
@@ -132,6 +139,16 @@ class TypologyRule:
 class FlagRule:
     id: str
     flag: str
+    when: cond.Condition
+    reason: str
+
+
+@dataclass(frozen=True)
+class PathwayRule:
+    """The first pathway rule that holds sets the recommended pathway (else the typology's)."""
+
+    id: str
+    pathway: str
     when: cond.Condition
     reason: str
 
@@ -235,6 +252,7 @@ class Referential:
     recommendation_rules: tuple[RecommendationRule, ...]
     screening_total_noise: int
     in_depth_total_noise: int
+    pathway_rules: tuple[PathwayRule, ...] = ()
     # The canonical JSON the hash is computed on: what a database row stores, and what
     # load_referential(json.loads(document)) turns back into this same referential.
     document: str = field(default="", repr=False, compare=False)
@@ -262,6 +280,13 @@ class Referential:
         return dict(self.in_depth.start_levels).get(
             typology or "", self.in_depth.default_start_level
         )
+
+    def pathway_label(self, pathway: str) -> str:
+        return next(t.pathway_label for t in self.typologies if t.pathway == pathway)
+
+    @property
+    def professional_questions(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.screening.questions if q.is_professional)
 
     def check_pin(self, version: str, content_hash: str) -> None:
         """Refuse to explain a stored result with another referential than its own."""

@@ -51,6 +51,9 @@ class Recommendation:
     urgent: bool
     steps: tuple[RecommendationStep, ...]  # with services, urgent first
     preferences: tuple[RecommendationStep, ...]  # without services
+    pathway: str = ""  # the recommended pathway (the typology's unless a pathway rule holds)
+    pathway_label: str = ""
+    pathway_reason: str = ""  # the pathway rule's reason, "" for the typology's pathway
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -90,7 +93,10 @@ def _unique(values: Any) -> tuple:
 
 
 def recommend(ref: Referential, result: ScreeningResult | InDepthResult) -> Recommendation:
-    """The services and kinds of support that fit a screening or in-depth result."""
+    """The services and kinds of support that fit a screening or in-depth result, and the
+    recommended pathway: the first of the referential's ``pathway_rules`` that holds (1.1.0:
+    pathway 1 needs the « difficulté sociale » flag, as the Grenoble study defines it),
+    else the typology's."""
 
     def atom(atom: cond.Atom) -> cond.Evaluation:
         if isinstance(atom, cond.TypologyIn):
@@ -123,6 +129,11 @@ def recommend(ref: Referential, result: ScreeningResult | InDepthResult) -> Reco
         )
         (steps if step.services else preferences).append(step)
     steps.sort(key=lambda step: not step.urgent)  # stable: keeps the referential's order
+    pathway, pathway_reason = ref.typology(result.typology).pathway, ""
+    for pathway_rule in ref.pathway_rules:
+        if cond.evaluate(pathway_rule.when, atom).holds:
+            pathway, pathway_reason = pathway_rule.pathway, pathway_rule.reason
+            break
     return Recommendation(
         referential_version=ref.version,
         referential_hash=ref.content_hash,
@@ -130,4 +141,7 @@ def recommend(ref: Referential, result: ScreeningResult | InDepthResult) -> Reco
         urgent=any(step.urgent for step in steps + preferences),
         steps=tuple(steps),
         preferences=tuple(preferences),
+        pathway=pathway,
+        pathway_label=ref.pathway_label(pathway),
+        pathway_reason=pathway_reason,
     )

@@ -30,6 +30,7 @@ from aiguillage.assessments.engine.model import (
     InDepthSection,
     Item,
     Level,
+    PathwayRule,
     Question,
     RecommendationRule,
     Referential,
@@ -52,6 +53,7 @@ FORMAT = 1
 DIMENSIONS = ("acces", "competences", "contexte")
 FLAG_KINDS = ("acces", "contexte")
 ITEM_MODES = ("observation", "tache")
+ASKED_OF = ("personne", "professionnel")
 _VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -210,6 +212,7 @@ class _Builder:
         screening = self._screening(scales, areas, typologies, flags)
         in_depth = self._in_depth(scales, areas, typologies)
         recommendations = self._recommendations(areas, typologies, flags)
+        pathway_rules = self._pathway_rules(areas, typologies, flags)
         totals = self._obj(data.get("noise_totals"), "« noise_totals »")
         changelog = []
         for entry in self._list(data.get("changelog"), "« changelog »"):
@@ -245,6 +248,7 @@ class _Builder:
             recommendation_rules=recommendations,
             screening_total_noise=screening_noise,
             in_depth_total_noise=in_depth_noise,
+            pathway_rules=pathway_rules,
             document=canonical_json(data),
         )
 
@@ -429,6 +433,15 @@ class _Builder:
             self.errors.append(
                 f"{where} : une question notée doit avoir un domaine et une échelle ordonnée."
             )
+        asked_of = raw.get("asked_of", "personne")
+        if asked_of not in ASKED_OF:
+            self.errors.append(f"{where} : « asked_of » vaut « personne » ou « professionnel ».")
+        elif asked_of == "professionnel" and (scored or dimension != "contexte" or "skip" in raw):
+            # The professional's view never changes the typology, which rests on skills.
+            self.errors.append(
+                f"{where} : une question du professionnel est une question de contexte, "
+                f"non notée et jamais sautée."
+            )
         skip = None
         if "skip" in raw:
             skip = self._skip(self._obj(raw["skip"], where), where, scale, checker, earlier)
@@ -445,6 +458,7 @@ class _Builder:
             pictogram=self._text(raw, "pictogram", where),
             help=self._text(raw, "help", where, empty_ok=True),
             skip=skip,
+            asked_of=asked_of if asked_of in ASKED_OF else "personne",
         )
 
     def _skip(self, raw, where, scale, checker, earlier) -> Skip | None:
@@ -583,6 +597,11 @@ class _Builder:
             success=self._text(raw, "success", where),
         )
 
+    def _pathway_rules(self, areas, typologies, flags) -> tuple[PathwayRule, ...]:
+        """Optional (absent from 1.0.0): the recommended pathway when it is not the
+        typology's, e.g. pathway 1 only with a « difficulté sociale » flag."""
+        return _pathway_rules_of(self, areas, typologies, flags)
+
     def _recommendations(self, areas, typologies, flags) -> tuple[RecommendationRule, ...]:
         checker = _NameChecker(self.errors, {}, areas, typologies, flags)
         rules = []
@@ -608,6 +627,26 @@ class _Builder:
                 self.errors.append(f"{where} : la règle ne recommande rien.")
             rules.append(rule)
         return tuple(rules)
+
+
+def _pathway_rules_of(builder: _Builder, areas, typologies, flags) -> tuple[PathwayRule, ...]:
+    raw_rules = builder.data.get("pathway_rules", [])
+    if not isinstance(raw_rules, list):
+        builder.errors.append("« pathway_rules » : une liste est attendue.")
+        return ()
+    checker = _NameChecker(builder.errors, {}, areas, typologies, flags)
+    pathways = {t.pathway for t in typologies}
+    rules = []
+    for raw in raw_rules:
+        raw = builder._obj(raw, "Règle de parcours")
+        rule_id = builder._rule_id(raw, "Règle de parcours")
+        where = f"Règle « {rule_id} »"
+        pathway = builder._text(raw, "pathway", where)
+        if pathway and pathway not in pathways:
+            builder.errors.append(f"{where} : le parcours « {pathway} » n'existe pas.")
+        when = checker.condition(raw.get("when"), where, cond.RECOMMENDATION)
+        rules.append(PathwayRule(rule_id, pathway, when, builder._text(raw, "reason", where)))  # type: ignore[arg-type]
+    return tuple(rules)
 
 
 class _NameChecker:

@@ -161,6 +161,11 @@ def _walk(ref: Referential, given: Mapping[str, tuple[str, ...]]) -> _Walk:
     walk = _Walk(effective={}, skipped={}, asked=[], missing=[])
     atoms = _Atoms(ref, walk)
     for question in ref.screening.questions:
+        if question.is_professional:
+            # The professional's part: optional, never in the person's questions.
+            if question.id in given:
+                walk.effective[question.id] = given[question.id]
+            continue
         reason = _skip_reason(question, atoms)
         if reason is not None and question.skip is not None:
             walk.skipped[question.id] = reason
@@ -381,6 +386,9 @@ class _Atoms:
         if only is not None:
             values = tuple(value for value in values if value == only)
         label = ", ".join(question.scale.choice(value).label for value in values)
+        if question.is_professional:
+            said = f"le professionnel a répondu « {label} » à « {question.text} »"
+            return cond.Citation("fact", "", said)
         if question_id in self.walk.skipped:
             reason = self.walk.skipped[question_id]
             return cond.Citation("skipped", question_id, question.text, label, reason)

@@ -29,6 +29,7 @@ from aiguillage.places.models import Place
 from aiguillage.places.rules import format_distance
 from aiguillage.places.search import SearchQuery, search_places
 from aiguillage.places.search_forms import SLOTS, WEEKDAY_CHOICES, commune_label
+from aiguillage.referrals.permissions import can_refer_person
 
 # The first step gets three places, the next ones two: the page is read on a phone.
 PLACES_FIRST_STEP = 3
@@ -86,9 +87,15 @@ def assessment_result(request: HttpRequest, public_id) -> HttpResponse:
         else [],
         "progress": _progress(assessment, referential),
         "decisive": [r for r in assessment.result.get("reasons", []) if r["decisive"]],
+        "can_refer": can_refer_person(_current_organisation(request), assessment.person),
         "other_reasons": [r for r in assessment.result.get("reasons", []) if not r["decisive"]],
     }
     return render(request, "assessments/assessment_result.html", context)
+
+
+def _current_organisation(request: HttpRequest):
+    membership = getattr(request, "membership", None)
+    return membership.organisation if membership is not None else None
 
 
 def previous_of_same_kind(assessment: Assessment) -> Assessment | None:

@@ -13,6 +13,7 @@ from aiguillage.assessments.engine import Question, next_questions, visible_ques
 from aiguillage.assessments.forms import AnswerForm
 from aiguillage.assessments.models import Assessment
 from aiguillage.assessments.permissions import get_assessment_for_user
+from aiguillage.assessments.question_hints import hints_for
 from aiguillage.assessments.views.start import form_errors, next_step_url
 
 
@@ -56,7 +57,9 @@ def screening_question(request: HttpRequest, public_id) -> HttpResponse:
     if request.method == "POST":
         question = next((q for q in referential.screening.questions if q.id == wanted), None)
     elif wanted:
-        question = next((q for q in visible if q.id == wanted), None)
+        # The person's questions asked so far, or the professional's part (any time).
+        reachable = [*visible, *referential.professional_questions]
+        question = next((q for q in reachable if q.id == wanted), None)
     else:
         remaining = next_questions(referential, assessment.answers)
         question = remaining[0] if remaining else None
@@ -80,10 +83,13 @@ def screening_question(request: HttpRequest, public_id) -> HttpResponse:
                 form.add_error(None, message)
         else:
             return redirect(_after_answer_url(assessment))
+    context = _question_context(assessment, question, visible, form)
+    # What other apps know that bears on this question (a computer installed at home…).
+    context["professional_hints"] = hints_for(request.user, assessment.person, question.id)
     return render(
         request,
         "assessments/screening_question.html",
-        _question_context(assessment, question, visible, form),
+        context,
         status=400 if form.errors else 200,
     )
 
@@ -100,6 +106,7 @@ def _question_context(assessment, question: Question, visible, form) -> dict:
         "question": question,
         "text": question.text_simple if simple else question.text,
         "other_text": question.text if simple else question.text_simple,
+        "professional": question.is_professional,
         "choices": [
             {
                 "code": choice.code,
@@ -147,9 +154,25 @@ def screening_review(request: HttpRequest, public_id) -> HttpResponse:
         }
         for question in visible_questions(referential, assessment.answers)
     ]
+    professional = [
+        {
+            "question": question,
+            "text": question.text,
+            "answers": _answer_labels(question, assessment.answers.get(question.id), False),
+            "url": question_url(assessment, question),
+        }
+        for question in referential.professional_questions
+    ]
+    context = {
+        "assessment": assessment,
+        "person": assessment.person,
+        "rows": rows,
+        "professional": professional,
+        "errors": errors,
+    }
     return render(
         request,
         "assessments/screening_review.html",
-        {"assessment": assessment, "person": assessment.person, "rows": rows, "errors": errors},
+        context,
         status=400 if errors else 200,
     )

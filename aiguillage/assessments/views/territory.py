@@ -19,12 +19,20 @@ from aiguillage.journal.actions import log_event
 from aiguillage.territories.models import Territory
 
 
-def _tables(territory: Territory) -> tuple[list[rules.StatsTable], list[rules.Fact]]:
+def _tables(
+    territory: Territory,
+) -> tuple[list[rules.StatsTable], list[rules.Fact], list[rules.Pathway]]:
     rows = (
         Assessment.objects.complete()
         .in_territory(territory)
         .values_list(
-            "person_id", "kind", "completed_at", "typology", "commune__name", "organisation__name"
+            "person_id",
+            "kind",
+            "completed_at",
+            "typology",
+            "commune__name",
+            "organisation__name",
+            "total",
         )
     )
     facts = [
@@ -35,19 +43,29 @@ def _tables(territory: Territory) -> tuple[list[rules.StatsTable], list[rules.Fa
             typology=typology,
             commune=commune or "",
             organisation=organisation,
+            total=total,
         )
-        for person, kind, completed_at, typology, commune, organisation in rows
+        for person, kind, completed_at, typology, commune, organisation, total in rows
     ]
     referential = current_referential().engine()
     typologies = [(t.code, t.label) for t in referential.typologies]
+    pathways = rules.pathways_of((t.code, t.pathway) for t in referential.typologies)
+    # The referential's noise on the total: a smaller change is not a result.
+    noise = {
+        "screening": referential.screening_total_noise,
+        "in_depth": referential.in_depth_total_noise,
+    }
     known = {code for code, _ in typologies}
     facts = [fact for fact in facts if fact.typology in known]
-    return rules.statistics_tables(facts, typologies, today=timezone.localdate()), facts
+    tables = rules.statistics_tables(
+        facts, typologies, today=timezone.localdate(), pathways=pathways, noise=noise
+    )
+    return tables, facts, pathways
 
 
 def assessment_stats(request: HttpRequest, slug: str) -> HttpResponse:
     territory = get_territory_for_coordinator(request.user, slug)
-    tables, facts = _tables(territory)
+    tables, facts, pathways = _tables(territory)
     log_event("assessment_stats_viewed", actor=request.user, territory_id=territory.pk)
     return render(
         request,
@@ -58,13 +76,15 @@ def assessment_stats(request: HttpRequest, slug: str) -> HttpResponse:
             "assessments": rules.masked(len(facts)),
             "people": rules.masked(len({fact.person for fact in facts})),
             "mask_below": rules.MASK_BELOW,
+            "comparison": rules.pathway_comparison(tables[0], pathways),
+            "study_source": rules.STUDY_SOURCE,
         },
     )
 
 
 def assessment_stats_csv(request: HttpRequest, slug: str) -> HttpResponse:
     territory = get_territory_for_coordinator(request.user, slug)
-    tables, _ = _tables(territory)
+    tables, _, _ = _tables(territory)
     log_event("assessment_stats_exported", actor=request.user, territory_id=territory.pk)
     response, writer = csv_download(
         f"diagnostics-{territory.slug}-{timezone.localdate():%Y-%m-%d}.csv"

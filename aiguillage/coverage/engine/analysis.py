@@ -33,8 +33,10 @@ from aiguillage.coverage.engine.availability import (
 )
 from aiguillage.coverage.engine.demand import (
     CommuneDemand,
+    DemandCalibration,
     DemandParameters,
     IfnRow,
+    calibrate_demand,
     estimate_demand,
 )
 from aiguillage.coverage.engine.grid import (
@@ -195,8 +197,12 @@ def run_coverage(
     territory_name: str = "Territoire",
     tz: ZoneInfo = PARIS,
     progress: Progress | None = None,
+    calibration: DemandCalibration | None = None,
 ) -> CoverageAnalysis:
     """Run the analysis. ``start`` (aware) begins the 14 days in which opening is checked.
+
+    With ``calibration``, the demand is scaled to a known local figure before it is spread
+    on the grid (``demand.calibrate_demand``).
 
     Give the places that serve the territory, including those just across its
     border: people cross communal lines to get help.
@@ -209,6 +215,8 @@ def run_coverage(
     demand = estimate_demand(
         ((commune.insee, commune.population, commune.ifn) for commune in communes), parameters
     )
+    if calibration is not None:
+        demand = calibrate_demand(demand, calibration)
     report(0.1, "Répartition de la population sur la grille")
     grid = build_grid(
         [

@@ -225,6 +225,12 @@ class CommuneDemand:
     rate: float  # share of the people aged 15+ in difficulty
     people_in_difficulty: float
     from_ifn: bool  # False: national rate, the commune is not in the IFN file
+    calibration_factor: float = 1.0  # 1.0: the modelled estimate, not calibrated
+
+    @property
+    def raw_people_in_difficulty(self) -> float:
+        """The modelled estimate before any calibration."""
+        return self.people_in_difficulty / self.calibration_factor
 
 
 def estimate_demand(
@@ -243,6 +249,99 @@ def estimate_demand(
             from_ifn=ifn is not None,
         )
     return result
+
+
+@dataclass(frozen=True)
+class DemandCalibration:
+    """A known local figure the estimate is scaled to: ``known_people`` in difficulty in the
+    communes of ``communes`` (INSEE codes; empty = the whole territory)."""
+
+    known_people: float
+    communes: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if not math.isfinite(self.known_people) or self.known_people <= 0:
+            raise ValueError("Le chiffre connu doit être un nombre de personnes positif.")
+
+    def covers(self, insee: str) -> bool:
+        return not self.communes or insee in self.communes
+
+    def to_dict(self) -> dict[str, object]:
+        return {"known_people": self.known_people, "communes": sorted(self.communes)}
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, object]) -> DemandCalibration:
+        communes = values.get("communes") or []
+        return cls(float(values["known_people"]), frozenset(str(c) for c in communes))
+
+
+def calibration_factor(
+    demand: Mapping[str, CommuneDemand], calibration: DemandCalibration
+) -> float:
+    """known figure ÷ modelled people in difficulty within the calibration's scope.
+
+    Raises ``ValueError`` (French) when the scope holds no commune of the territory or the
+    model gives nobody there (nothing to scale)."""
+    modelled = sum(
+        commune.raw_people_in_difficulty
+        for insee, commune in demand.items()
+        if calibration.covers(insee)
+    )
+    if not any(calibration.covers(insee) for insee in demand):
+        raise ValueError("Le périmètre du chiffre connu ne contient aucune commune du territoire.")
+    if modelled <= 0:
+        raise ValueError("L'estimation ne donne personne dans ce périmètre : rien à caler.")
+    return calibration.known_people / modelled
+
+
+def calibrate_demand(
+    demand: Mapping[str, CommuneDemand], calibration: DemandCalibration | None
+) -> dict[str, CommuneDemand]:
+    """The estimate scaled so that its total within the scope equals the known figure.
+
+    One ratio (known ÷ modelled, within the scope) multiplies every commune of the scope,
+    so the shape of the need (each commune's and each cell's share of the scope) is kept;
+    communes outside the scope keep the modelled figure. ``None`` returns the raw estimate.
+    """
+    raw = {
+        insee: replace(
+            commune, people_in_difficulty=commune.raw_people_in_difficulty, calibration_factor=1.0
+        )
+        for insee, commune in demand.items()
+    }
+    if calibration is None:
+        return raw
+    factor = calibration_factor(raw, calibration)
+    return {
+        insee: replace(
+            commune,
+            people_in_difficulty=commune.people_in_difficulty * factor,
+            calibration_factor=factor,
+        )
+        if calibration.covers(insee)
+        else commune
+        for insee, commune in raw.items()
+    }
+
+
+def explain_calibration(
+    calibration: DemandCalibration, factor: float, modelled: float
+) -> list[str]:
+    """The calibration method in plain French, with its figures."""
+    return [
+        f"L'estimation donne {_french_int(modelled)} personnes en difficulté dans ce périmètre ; "
+        f"le chiffre connu est {_french_int(calibration.known_people)}.",
+        f"Chaque commune du périmètre est multipliée par le même rapport, "
+        f"{_french_int(calibration.known_people)} ÷ {_french_int(modelled)} = "
+        f"{_french_number(factor, 3)}.",
+        "Le total du périmètre devient donc le chiffre connu, et la carte garde sa forme : "
+        "chaque commune et chaque carreau gardent leur part des besoins du périmètre.",
+        "Les communes hors du périmètre gardent l'estimation de la formule.",
+    ]
+
+
+def _french_int(value: float) -> str:
+    return f"{round(value):,}".replace(",", "\u202f")
 
 
 def explain_formula(params: DemandParameters) -> list[str]:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from aiguillage.places import hours, search_sections
 from aiguillage.places.models import Place
+from aiguillage.places.neighbourhoods import place_neighbourhood
 from aiguillage.places.page_sections import sections_for
 from aiguillage.places.permissions import can_edit_place, get_place_for_user
 from aiguillage.places.rules import SERVICE_CODE_BY_LABEL, SUPPORT_CODES, format_distance
@@ -284,6 +285,8 @@ def place_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     context = _place_context(request, place, now)
     context["can_edit"] = can_edit_place(request.user, place)
     context["extra_sections"] = sections_for(place, now)
+    # Professionals see whether the place is in or near a priority neighbourhood (QPV).
+    context["neighbourhood"] = place_neighbourhood(place) if request.user.is_authenticated else None
     return render(request, "places/place_detail.html", context)
 
 

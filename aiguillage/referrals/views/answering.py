@@ -49,6 +49,9 @@ from aiguillage.referrals.permissions import (
     get_referral_for_user,
     receiver_sees_person,
 )
+from aiguillage.referrals.sms import referral_sms
+from aiguillage.referrals.sms import when_text as sms_when_text
+from aiguillage.sms import count as sms_count
 from aiguillage.workshops.enrolment_actions import attendance_counts
 from aiguillage.workshops.models import Enrolment
 
@@ -453,11 +456,14 @@ def _sheet(referral: Referral, *, shared: bool) -> dict:
         return sheet
     when = _when(referral, tz)
     bring = rules.what_to_bring(referral.needs, referral.devices)
-    sms = rules.sms_text(
+    sms = referral_sms(
         first_name=referral.person_first_name,
         place_name=place.nom,
-        address=place.full_address,
-        when=when,
+        street=place.adresse,
+        complement=place.complement_adresse,
+        postcode=place.code_postal,
+        commune=place.commune,
+        when=_sms_when(referral, tz),
         phone=phone,
         bring=bring,
     )
@@ -467,8 +473,21 @@ def _sheet(referral: Referral, *, shared: bool) -> dict:
         "when": when,
         "bring": bring,
         "sms": sms,
+        "sms_count": sms_count(sms),
+        # The place answered after the SMS was first given: the sender sends the new one.
+        "sms_updated": bool(_answer_when(referral, tz)),
         "needs_text": ", ".join(needs),
     }
+
+
+def _sms_when(referral: Referral, tz) -> str:
+    """When to come, in the SMS's short words (wall-clock time of the place)."""
+    appointment, first_slot = referral.appointment_at, referral.first_slot_at
+    return sms_when_text(
+        appointment_at=appointment.astimezone(tz) if appointment is not None else None,
+        come_hours=referral.come_hours,
+        first_slot_at=first_slot.astimezone(tz) if first_slot is not None else None,
+    )
 
 
 def _answer_when(referral: Referral, tz) -> str:

@@ -8,7 +8,7 @@ address: it may say things about the person.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -17,6 +17,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from aiguillage.assessments.engine import recommend
+from aiguillage.assessments.models import Assessment
+from aiguillage.assessments.permissions import get_assessment_for_user
 from aiguillage.journal.actions import log_event
 from aiguillage.organisations.models import Organisation
 from aiguillage.people.actions import PersonError, create_person, record_consent
@@ -152,7 +155,10 @@ def referral_need(request: HttpRequest, public_id) -> HttpResponse:
     person = _person(request, public_id)
     organisation = _organisation(request)
     draft = _draft(request, person)
-    if draft is not None:
+    assessment = _assessment(request, person, request.GET.get("diagnostic"))
+    if assessment is not None:
+        initial = _initial_from_assessment(assessment)
+    elif draft is not None:
         initial = NeedForm.initial_from_draft(draft["values"])
     else:
         initial = {"languages": person.languages or ["fr"], "origin_commune": person.commune_id}
@@ -176,8 +182,43 @@ def referral_need(request: HttpRequest, public_id) -> HttpResponse:
         if place is not None:
             return redirect("referrals:referral_confirm", person.public_id, place.public_id)
         return redirect("referrals:referral_matches", person.public_id)
-    context = {"form": form, "person": person, "place": place, "previous": previous}
+    context = {
+        "form": form,
+        "person": person,
+        "place": place,
+        "previous": previous,
+        "assessment": assessment,
+    }
     return render(request, "referrals/referral_need.html", context)
+
+
+def _assessment(request: HttpRequest, person: Person, public_id) -> Assessment | None:
+    """The completed assessment whose result « Orienter » comes from (``?diagnostic=``); one
+    the user cannot see, or of another person, is a 404."""
+    if not public_id or request.method != "GET":
+        return None
+    assessment = get_assessment_for_user(request.user, public_id, purpose="orientation")
+    if assessment.person_id != person.pk or not assessment.is_complete:
+        raise Http404("Diagnostic introuvable")
+    return assessment
+
+
+def _initial_from_assessment(assessment: Assessment) -> dict[str, Any]:
+    """What the result already says, so that it is not typed again (still editable)."""
+    referential = assessment.engine_referential()
+    recommendation = recommend(referential, cast(Any, assessment.stored()))
+    first_step = recommendation.steps[0] if recommendation.steps else None
+    flags = assessment.result.get("access_gaps", []) + assessment.result.get("context_flags", [])
+    person = assessment.person
+    initial = rules.need_from_assessment(
+        flags=[flag["code"] for flag in flags],
+        pathway=referential.typology(assessment.typology).pathway,
+        services=[service.code for service in first_step.services] if first_step else [],
+        languages=person.languages,
+        completed_on=timezone.localdate(assessment.completed_at),
+        today=timezone.localdate(),
+    )
+    return initial | {"origin_commune": person.commune_id}
 
 
 def _previous(request: HttpRequest, public_id) -> Referral | None:

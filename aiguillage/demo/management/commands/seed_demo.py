@@ -20,7 +20,11 @@ from aiguillage.activities.actions import record_activity
 from aiguillage.activities.models import ActivityRecord
 from aiguillage.demo import catalogue
 from aiguillage.demo.chambery import seed_chambery_bilan
+from aiguillage.demo.chambery_equipment import seed_chambery_equipment
+from aiguillage.demo.neighbourhoods import seed_neighbourhoods
+from aiguillage.demo.pool import seed_pool
 from aiguillage.demo.seed_events import seed_events
+from aiguillage.demo.steering import seed_steering
 from aiguillage.jobs.mail import emails_discarded
 from aiguillage.organisations.models import Organisation, OrganisationKind
 from aiguillage.people.actions import create_person
@@ -53,6 +57,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Création du territoire de démonstration {siren}…")
                 self._seed_territory(siren)
         self._seed_accounts()
+        seed_neighbourhoods()
         self._seed_fragility_scores()
         # The demo's referral e-mails go nowhere: their recipients are fictional.
         with emails_discarded():
@@ -64,7 +69,13 @@ class Command(BaseCommand):
         with emails_discarded():
             if seed_chambery_bilan():
                 self.stdout.write("Bilan 2016–2019 de Grand Chambéry rejoué.")
+            if seed_chambery_equipment():
+                self.stdout.write("Ordinateurs d'Ordi'Pratique (Grand Chambéry) rejoués.")
         seed_events()
+        if seed_steering():
+            self.stdout.write("Programme de Grenoble-Alpes Métropole créé.")
+        with emails_discarded():
+            seed_pool()
         self._print_logins()
 
     @transaction.atomic
